@@ -1,0 +1,1 @@
+"""Rule families. Importing this package registers every rule."""
