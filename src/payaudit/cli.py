@@ -30,6 +30,23 @@ ConfigOpt = Annotated[
 ]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from payaudit import __version__
+
+        typer.echo(f"payaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Audit the pay and working time of platform workers against the law (Chongqing first)."""
+
+
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -60,6 +77,118 @@ def handled(command):
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+Formats = Annotated[
+    list[str] | None,
+    typer.Option("--format", "-f", help="table, json, csv, xlsx, parquet or html; repeatable."),
+]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Report file (or folder).")]
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    """--select MW,FT and --select MW --select FT alike."""
+    return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
+
+
+@app.command()
+@handled
+def check(
+    paths: Paths = None,
+    orders: TableFile = None,
+    payouts: TableFile = None,
+    shifts: TableFile = None,
+    workers: TableFile = None,
+    weather: TableFile = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read.")] = None,
+    formats: Formats = None,
+    output: Output = None,
+    period: Annotated[str | None, typer.Option(help="day, week or month (MW001).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day audited.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day audited.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes.")] = None,
+    fail_on: Annotated[str | None, typer.Option(help="error, warning or never.")] = None,
+    lang: Annotated[str | None, typer.Option(help="zh or en.")] = None,
+    redact: Annotated[bool, typer.Option(help="Pseudonymise worker ids.")] = False,
+    max_findings: Annotated[int | None, typer.Option(help="Report at most N findings.")] = None,
+    config: ConfigOpt = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="Rule pack.")] = None,
+    default_category: Annotated[str | None, typer.Option(help="Category without roster.")] = None,
+    district: Annotated[str | None, typer.Option(help="District when none is known.")] = None,
+    platform: Annotated[str | None, typer.Option(help="Platform when orders name none.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Load, validate and audit the exports; print a summary; write reports."""
+    from payaudit.audit import run_audit
+    from payaudit.io import load_dataset
+    from payaudit.report import ReportOptions, emit
+    from payaudit.rules.base import select_rules
+
+    settings = settings_from(
+        config,
+        jurisdiction=jurisdiction,
+        default_category=default_category,
+        district=district,
+        platform=platform,
+        fail_on=fail_on,
+        lang=lang,
+        period=period,
+        select=_codes(select),
+        ignore=_codes(ignore),
+    )
+    check_settings(settings)
+    rules = select_rules(settings.select, settings.ignore)
+    explicit = _explicit(
+        orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
+    )
+    dataset = load_dataset(list(paths or []), explicit, settings, sheet)
+    result = run_audit(dataset, settings, rules, _date(date_from, "--from"), _date(date_to, "--to"))
+    options = ReportOptions(
+        lang=report_lang(settings),
+        redact=redact,
+        max_findings=max_findings,
+        quiet=quiet,
+        verbose=verbose,
+    )
+    emit(result, list(formats or ["table"]), output, options, err)
+    raise typer.Exit(exit_code(result.findings, settings.fail_on))
+
+
+def _explicit(**tables: Path | None) -> dict[str, Path]:
+    return {table: path for table, path in tables.items() if path is not None}
+
+
+def check_settings(settings: Settings) -> None:
+    """Options given on the command line get the same checks as the config file."""
+    from payaudit.config import CATEGORIES, FAIL_ON, PERIODS
+
+    for key, allowed in (
+        ("default_category", CATEGORIES),
+        ("fail_on", FAIL_ON),
+        ("period", PERIODS),
+        ("lang", ("zh", "en", None)),
+    ):
+        if getattr(settings, key) not in allowed:
+            choices = ", ".join(a for a in allowed if a)
+            raise ConfigError(f"--{key.replace('_', '-')} must be one of {choices}.")
+
+
+def report_lang(settings: Settings) -> str:
+    """--lang, else the config, else the locale."""
+    import os
+
+    if settings.lang:
+        return settings.lang
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def exit_code(findings, fail_on: str) -> int:
+    """0 when no finding is at or above --fail-on, else 1."""
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+    return int(findings.filter(findings["severity"].is_in(levels)).height > 0)
 
 
 def main() -> None:
