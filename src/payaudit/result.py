@@ -1,4 +1,4 @@
-"""What an audit hands to the reports: findings, per-worker figures, data issues, parameters used."""
+"""What an audit hands to the reports: findings, per-worker figures, issues, parameters used."""
 
 from __future__ import annotations
 

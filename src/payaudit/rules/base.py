@@ -63,7 +63,9 @@ def matches(code: str, patterns: Iterable[str]) -> bool:
     return any(code.startswith(p.upper()) for p in patterns)
 
 
-def select_rules(select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[type[Rule]]:
+def select_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] = ()
+) -> list[type[Rule]]:
     """Rules chosen ruff-style: codes or prefixes to select (all when empty), minus ignored ones.
     A pattern that matches no rule is an error the caller reports with exit 2."""
     rules = all_rules()
