@@ -1,0 +1,28 @@
+"""CSV: one row per finding, UTF-8 with a BOM (so Excel on a Chinese desktop reads it right),
+column titles in --lang, formula-looking cells neutralised. Values stay machine-readable: codes
+(`error`, `platform_managed`), ISO dates, CNY as numbers, evidence as JSON text."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from payaudit.i18n import column
+
+from .base import Format, register
+from .model import Report
+from .safety import neutralise_strings
+
+COLUMNS = ["rule", "rule_name", "severity", "worker_id", "category", "platform", "period_start",
+           "period_end", "observed", "threshold", "unit", "shortfall_cny", "evidence", "basis",
+           "message"]
+
+
+@register
+class CsvFormat(Format):
+    name = "csv"
+    suffix = ".csv"
+
+    def write(self, report: Report, out: BinaryIO) -> None:
+        frame = neutralise_strings(report.findings.select(COLUMNS))
+        frame = frame.rename({c: column(c, report.lang) for c in COLUMNS})
+        frame.write_csv(out, include_bom=True)

@@ -1,0 +1,193 @@
+"""The report every format renders: an AuditResult prepared once per run, so that all formats
+carry the same findings, the same pseudonyms and the same truncation.
+
+Money: `shortfall_cny` (and pay_cny…) is fen / 100 as a Float64; fen are integers, so the value is
+exactly the 2-decimal amount a person reads (no rounding is needed anywhere in the reports).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from payaudit.dataset import InputFile
+from payaudit.findings import SEVERITIES
+from payaudit.i18n import rule_names
+from payaudit.result import AuditResult
+from payaudit.rules.base import all_rules
+
+from .redact import Redactor, known_worker_ids
+
+
+@dataclass
+class Report:
+    lang: str
+    findings: pl.DataFrame  # FINDING_SCHEMA + rule_name, shortfall_cny; at most --max-findings
+    total_findings: int
+    rule_totals: pl.DataFrame  # rule, rule_name, severity, findings, shortfall_cny: all findings
+    workers: pl.DataFrame  # WORKER_SCHEMA + pay_cny, eligible_pay_cny, shortfall_cny
+    daily: pl.DataFrame
+    parameters: pl.DataFrame
+    issues: pl.DataFrame
+    inputs: list[InputFile]
+    summary: dict[str, Any]
+    manifest: dict[str, Any]
+    warnings: list[str]
+
+    @property
+    def truncated(self) -> bool:
+        return self.findings.height < self.total_findings
+
+
+def cny_text(column: str) -> pl.Expr:
+    """Integer fen as exact CNY text with two decimals ("3.01")."""
+    fen = pl.col(column).abs()
+    sign = pl.when(pl.col(column) < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str(
+        sign, (fen // 100).cast(pl.String), pl.lit("."), (fen % 100).cast(pl.String).str.zfill(2)
+    )
+
+
+def cny(column: str) -> pl.Expr:
+    """fen → CNY Float64 through the decimal text: parsing rounds correctly, whereas Polars'
+    `fen / 100` may multiply by 0.01 and give 3.0100000000000002."""
+    return cny_text(column).cast(pl.Float64).alias(column.removesuffix("_fen") + "_cny")
+
+
+def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | None) -> Report:
+    frames = [result.findings, result.workers, result.daily, *result.dataset.frames.values()]
+    issues = result.dataset.issues
+    ids = known_worker_ids(frames)
+    ids += issues.filter(pl.col("column") == "worker_id").get_column("value").drop_nulls().to_list()
+    r = Redactor(result.dataset, ids, redact)
+    findings = result.findings.with_columns(
+        r.worker_id(), r.json("evidence"), r.text("message"), r.text("basis")
+    )
+    findings = findings.with_columns(
+        pl.col("rule").replace_strict(rule_names(lang), default=pl.col("rule")).alias("rule_name"),
+        _messages(findings, lang),
+        cny("shortfall_fen"),
+    )
+    summary = _summary(result)
+    shown = findings if max_findings is None else findings.head(max_findings)
+    summary["truncated"] = shown.height < findings.height
+    return Report(
+        lang=lang,
+        findings=shown,
+        total_findings=findings.height,
+        rule_totals=findings.group_by("rule", "rule_name", "severity")
+        .agg(pl.len().alias("findings"), pl.col("shortfall_fen").sum())  # exact: integer fen
+        .with_columns(cny("shortfall_fen"))
+        .sort("rule", "severity"),
+        workers=result.workers.with_columns(
+            r.worker_id(), cny("pay_fen"), cny("eligible_pay_fen"), cny("shortfall_fen")
+        ),
+        daily=result.daily.with_columns(r.worker_id()),
+        parameters=result.parameters,
+        issues=r.issues(issues),
+        inputs=list(result.dataset.inputs),
+        summary=summary,
+        manifest=_manifest(result),
+        warnings=list(result.warnings),
+    )
+
+
+def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
+    counts = frame.group_by(column).len().drop_nulls(column).sort(column)
+    return dict(zip(counts[column].to_list(), counts["len"].to_list(), strict=True))
+
+
+def _summary(result: AuditResult) -> dict[str, Any]:
+    by_severity = _counts(result.findings, "severity")
+    return {
+        "workers": result.workers.height,
+        "workers_by_category": _counts(result.workers, "category"),
+        "findings_by_rule": _counts(result.findings, "rule"),
+        "findings_by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+        "shortfall_cny": (result.findings["shortfall_fen"].sum() or 0) / 100,
+        "truncated": False,
+    }
+
+
+def _manifest(result: AuditResult) -> dict[str, Any]:
+    given = result.manifest
+    manifest = {
+        "generated_at": given.get("generated_at")
+        or datetime.now().astimezone().isoformat(timespec="seconds"),
+        "jurisdiction": given.get("jurisdiction") or result.settings.jurisdiction,
+        "rule_pack": result.rule_pack,
+        "parameters": parameter_values(result.parameters),
+        "inputs": [
+            {k: getattr(f, k) for k in ("table", "path", "sha256", "rows_read",
+                                        "rows_audited", "rows_rejected")}
+            for f in result.dataset.inputs
+        ],
+        "command_line": given.get("command_line") or list(sys.argv),
+    }
+    return manifest | {k: v for k, v in given.items() if k not in manifest}
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def _value(text: str | None) -> Any:
+    if text is not None and (_NUMBER.fullmatch(text) or text in ("true", "false")):
+        return json.loads(text)
+    return text
+
+
+def parameter_values(parameters: pl.DataFrame) -> dict[str, Any]:
+    """name -> value; a name with several values (by area class or date) -> a list of them."""
+    out: dict[str, Any] = {}
+    for name, rows in parameters.group_by("name", maintain_order=True):
+        if rows.height == 1:
+            out[name[0]] = _value(rows["value"][0])
+            continue
+        out[name[0]] = [
+            {"value": _value(row["value"]), "area_class": row["area_class"],
+             "effective_from": row["effective_from"] and row["effective_from"].isoformat()}
+            for row in rows.iter_rows(named=True)
+        ]
+    return out
+
+
+def _placeholder(field: str, spec: str) -> pl.Expr:
+    if field == "shortfall":
+        return cny_text("shortfall_fen")
+    expr = pl.col(field)
+    m = re.fullmatch(r"\.(\d+)f", spec)
+    if m:  # a fixed number of decimals: through Decimal, which keeps trailing zeros
+        return expr.cast(pl.Decimal(38, int(m.group(1)))).cast(pl.String)
+    if field in ("observed", "threshold"):
+        return expr.round(2).cast(pl.String)
+    return expr.cast(pl.String)
+
+
+def _template(text: str) -> pl.Expr:
+    parts: list[pl.Expr] = []
+    for literal, field, spec, _ in string.Formatter().parse(text):
+        if literal:
+            parts.append(pl.lit(literal))
+        if field is not None:
+            parts.append(_placeholder(field, spec or "").fill_null(""))
+    return pl.concat_str(parts) if parts else pl.lit("")
+
+
+def _messages(findings: pl.DataFrame, lang: str) -> pl.Expr:
+    """Each finding's message in `lang` from its rule's template; the engine's text otherwise."""
+    rules = all_rules()
+    expr: Any = pl
+    for code in findings.get_column("rule").unique().to_list():
+        template = getattr(rules.get(code), "message", {}).get(lang)
+        if template:
+            expr = expr.when(pl.col("rule") == code).then(_template(template))
+    if expr is pl:
+        return pl.col("message")
+    return expr.otherwise(pl.col("message")).alias("message")

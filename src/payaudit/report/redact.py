@@ -1,0 +1,86 @@
+"""Personal data out of reports: names, phones and id numbers never appear in any report; with
+--redact, worker ids become keyed pseudonyms (HMAC-SHA256 under a random per-run key), so one
+worker has one pseudonym in every format of a run and none can be linked across runs."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import polars as pl
+
+from payaudit.dataset import Dataset
+
+PERSONAL_COLUMNS = ("name", "phone", "id_number")
+MASK = "***"
+
+
+class Redactor:
+    def __init__(self, dataset: Dataset, worker_ids: list[str], pseudonymise: bool) -> None:
+        self.pseudonymise = pseudonymise
+        self._key = secrets.token_bytes(32)
+        personal = _personal_values(dataset)
+        ids = sorted(set(worker_ids), key=len, reverse=True) if pseudonymise else []
+        self.ids = {wid: self.pseudonym(wid) for wid in ids}
+        # Longest first: leftmost-first matching then prefers W12 over W1 inside "W12".
+        self._text_patterns = sorted(personal, key=len, reverse=True) + ids
+        self._text_values = [MASK] * len(personal) + [self.ids[w] for w in ids]
+        # Evidence is JSON: an id is only ever a whole quoted string there.
+        self._json_patterns = [f'"{p}"' for p in self._text_patterns]
+        self._json_values = [f'"{v}"' for v in self._text_values]
+
+    def pseudonym(self, worker_id: str) -> str:
+        digest = hmac.new(self._key, worker_id.encode(), hashlib.sha256).hexdigest()
+        return f"P-{digest[:12]}"
+
+    def worker_id(self, column: str = "worker_id") -> pl.Expr:
+        if not self.pseudonymise:
+            return pl.col(column)
+        # Every id a report shows was gathered up front; an unforeseen one is masked, not shown.
+        return pl.col(column).replace_strict(self.ids, default=MASK, return_dtype=pl.String)
+
+    def text(self, column: str) -> pl.Expr:
+        """Free text with personal values masked and (with --redact) ids pseudonymised."""
+        return self._scrub(column, self._text_patterns, self._text_values)
+
+    def json(self, column: str) -> pl.Expr:
+        return self._scrub(column, self._json_patterns, self._json_values)
+
+    @staticmethod
+    def _scrub(column: str, patterns: list[str], values: list[str]) -> pl.Expr:
+        if not patterns:
+            return pl.col(column)
+        return pl.col(column).str.replace_many(patterns, values, leftmost=True)
+
+    def issues(self, issues: pl.DataFrame) -> pl.DataFrame:
+        """A data issue quotes the offending cell: mask personal cells, pseudonymise id cells."""
+        value = pl.when(pl.col("column").is_in(PERSONAL_COLUMNS)).then(pl.lit(MASK))
+        if self.pseudonymise:
+            value = value.when(pl.col("column") == "worker_id").then(self.worker_id("value"))
+        return issues.with_columns(
+            value.otherwise(self.text("value")).alias("value"), self.text("message")
+        )
+
+
+def _personal_values(dataset: Dataset) -> list[str]:
+    """Every name, phone and id number in the roster (two characters or more, so a stray
+    single character cannot mask half a report)."""
+    roster = dataset.frame("workers")
+    if roster is None:
+        return []
+    cols = [c for c in PERSONAL_COLUMNS if c in roster.columns]
+    values: set[str] = set()
+    for c in cols:
+        series = roster.get_column(c).cast(pl.String).drop_nulls().str.strip_chars()
+        values.update(v for v in series.unique().to_list() if len(v) >= 2)
+    return sorted(values)
+
+
+def known_worker_ids(frames: list[pl.DataFrame]) -> list[str]:
+    """Every worker id that any report might show."""
+    ids: set[str] = set()
+    for frame in frames:
+        if "worker_id" in frame.columns:
+            ids.update(frame.get_column("worker_id").drop_nulls().unique().to_list())
+    return list(ids)

@@ -1,0 +1,133 @@
+"""The Rich summary an auditor reads on the terminal (stderr), and the `table` format (the same
+summary as plain text in a file)."""
+
+from __future__ import annotations
+
+import io
+from typing import BinaryIO
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from payaudit.i18n import CATEGORIES, SEVERITIES, column, label, t
+
+from .base import Format, register
+from .model import Report
+
+TOP_WORKERS = 10
+FIRST_FINDINGS = 20
+STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+def _table(title: str, *headers: str, right: int = 0) -> Table:
+    """A table whose last `right` columns hold numbers (right-aligned)."""
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for i, header in enumerate(headers):
+        numeric = i >= len(headers) - right
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
+    return table
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _severity(value: str, lang: str) -> str:
+    return f"[{STYLE.get(value, '')}]{label(SEVERITIES, value, lang)}[/]"
+
+
+def render(report: Report, console: Console, verbose: bool = False) -> None:
+    lang, s = report.lang, report.summary
+    console.print(f"[bold]{t('title', lang)}[/]  {report.manifest['rule_pack']}", highlight=False)
+
+    inputs = _table(t("inputs", lang), column("table", lang), column("path", lang),
+                    column("rows_read", lang), column("rows_audited", lang),
+                    column("rows_rejected", lang), right=3)
+    for f in report.inputs:
+        inputs.add_row(f.table, escape(f.path), str(f.rows_read), str(f.rows_audited),
+                       str(f.rows_rejected))
+    console.print(inputs)
+
+    cats = _table(t("by_category", lang), column("category", lang), t("count", lang), right=1)
+    for cat, n in s["workers_by_category"].items():
+        cats.add_row(label(CATEGORIES, cat, lang), str(n))
+    cats.add_row(f"[bold]{t('workers_total', lang)}[/]", f"[bold]{s['workers']}[/]")
+    console.print(cats)
+    independent = s["workers_by_category"].get("independent", 0)
+    console.print(f"{t('out_of_scope', lang)}: {independent}", highlight=False)
+
+    if report.total_findings == 0:
+        console.print(f"[bold green]{t('no_findings', lang)}[/]")
+    else:
+        _findings(report, console)
+    _issues(report, console)
+    if report.warnings:
+        console.print(f"[bold]{t('warnings', lang)}[/]")
+        for warning in report.warnings:
+            console.print(f"  [yellow]•[/] {escape(warning)}", highlight=False)
+    if verbose:
+        _first_findings(report, console)
+
+
+def _findings(report: Report, console: Console) -> None:
+    lang, s = report.lang, report.summary
+    rules = _table(t("by_rule", lang), column("rule", lang), column("rule_name", lang),
+                   column("severity", lang), column("findings", lang),
+                   column("shortfall_cny", lang), right=2)
+    for row in report.rule_totals.iter_rows(named=True):
+        rules.add_row(row["rule"], escape(row["rule_name"]), _severity(row["severity"], lang),
+                      str(row["findings"]), _money(row["shortfall_cny"]))
+    console.print(rules)
+    severities = "  ".join(
+        f"{_severity(sev, lang)}: {n}" for sev, n in s["findings_by_severity"].items()
+    )
+    console.print(f"{t('by_severity', lang)}: {severities}")
+    console.print(f"[bold]{t('total_shortfall', lang)}: {_money(s['shortfall_cny'])}[/]")
+
+    owed = report.workers.filter(pl.col("shortfall_fen") > 0).sort(
+        "shortfall_fen", "worker_id", descending=[True, False]).head(TOP_WORKERS)
+    if owed.height:
+        top = _table(t("owed_most", lang), column("worker_id", lang), column("category", lang),
+                     column("findings", lang), column("shortfall_cny", lang), right=2)
+        for row in owed.iter_rows(named=True):
+            top.add_row(escape(row["worker_id"]), label(CATEGORIES, row["category"], lang),
+                        str(row["findings"]), _money(row["shortfall_cny"]))
+        console.print(top)
+
+
+def _issues(report: Report, console: Console) -> None:
+    if report.issues.height == 0:
+        return
+    lang = report.lang
+    counts = report.issues.group_by("code", "severity").len().sort("code")
+    table = _table(t("issues_by_code", lang), column("code", lang), column("severity", lang),
+                   t("count", lang), right=1)
+    for code, severity, n in counts.iter_rows():
+        table.add_row(escape(code), _severity(severity, lang), str(n))
+    console.print(table)
+
+
+def _first_findings(report: Report, console: Console) -> None:
+    lang = report.lang
+    table = _table(t("first_findings", lang), column("rule", lang), column("worker_id", lang),
+                   column("period_start", lang), column("message", lang))
+    for row in report.findings.head(FIRST_FINDINGS).iter_rows(named=True):
+        period = f"{row['period_start']}…{row['period_end']}"
+        if row["period_start"] == row["period_end"]:
+            period = str(row["period_start"])
+        table.add_row(row["rule"], escape(row["worker_id"]), period, escape(row["message"] or ""))
+    table.columns[1].no_wrap = table.columns[2].no_wrap = True
+    console.print(table)
+
+
+@register
+class TableFormat(Format):
+    name = "table"
+    suffix = ".txt"
+
+    def write(self, report: Report, out: BinaryIO) -> None:
+        text = io.StringIO()
+        render(report, Console(file=text, width=120, no_color=True, highlight=False), True)
+        out.write(text.getvalue().encode())

@@ -1,0 +1,116 @@
+"""The JSON report follows SPEC §5 field for field; options route and truncate it."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from rich.console import Console
+
+from payaudit.errors import ConfigError
+from payaudit.report import ReportOptions, emit, plan
+from test_report_helpers import EVIL, make_result, stub_rule  # noqa: F401
+
+FINDING_KEYS = ["rule", "severity", "worker_id", "category", "platform", "period_start",
+                "period_end", "observed", "threshold", "unit", "shortfall_cny", "evidence",
+                "basis", "message"]
+
+
+def run(tmp_path, *formats, **options):
+    result = make_result(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    emit(result, list(formats), out, ReportOptions(**{"lang": "en"} | options),
+         Console(stderr=True))
+    return result, out
+
+
+def test_json_has_spec_fields_in_order(tmp_path):
+    result, out = run(tmp_path, "json")
+    doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
+    assert list(doc) == ["payaudit_version", "manifest", "summary", "findings", "data_issues"]
+    assert list(doc["manifest"])[:5] == [
+        "generated_at", "jurisdiction", "rule_pack", "parameters", "inputs"]
+    assert doc["manifest"]["command_line"] == ["payaudit"]
+    assert doc["manifest"]["inputs"][0] == {
+        "table": "orders", "path": str(tmp_path / "orders.csv"), "sha256": "ab" * 32,
+        "rows_read": 10, "rows_audited": 9, "rows_rejected": 1}
+    assert doc["manifest"]["parameters"]["max_daily_hours"] == 8
+    assert list(doc["summary"]) == ["workers", "workers_by_category", "findings_by_rule",
+                                    "findings_by_severity", "shortfall_cny", "truncated"]
+    assert len(doc["findings"]) == result.findings.height == 12
+    first = doc["findings"][0]
+    assert list(first) == FINDING_KEYS
+    assert isinstance(first["evidence"], dict)
+    assert first["period_start"] == result.findings["period_start"][0].isoformat()
+    assert [f["shortfall_cny"] for f in doc["findings"]] == [
+        float(Decimal(fen) / 100) for fen in result.findings["shortfall_fen"]]
+    assert doc["summary"]["shortfall_cny"] == float(
+        Decimal(int(result.findings["shortfall_fen"].sum())) / 100)
+    assert doc["summary"]["findings_by_severity"] == {"error": 8, "warning": 4}
+    assert list(doc["data_issues"][0]) == ["code", "severity", "table", "path", "row",
+                                           "column", "value", "message"]
+    assert doc["data_issues"][0]["row"] == 7
+
+
+def test_messages_come_from_the_rule_in_the_chosen_language(tmp_path):
+    _, out = run(tmp_path, "json", lang="zh")
+    doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
+    w1 = next(f for f in doc["findings"] if f["worker_id"] == "W1")
+    assert w1["message"].startswith("劳动者 W1 实际小时收入 20.00 元")
+    assert "应补发 0.05 元" in w1["message"]
+
+
+def test_max_findings_truncates_but_counts_cover_all(tmp_path, capsys):
+    _, out = run(tmp_path, "json", max_findings=5)
+    doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
+    assert len(doc["findings"]) == 5
+    assert doc["summary"]["truncated"] is True
+    assert sum(doc["summary"]["findings_by_rule"].values()) == 12
+    assert "first 5 of 12" in capsys.readouterr().err
+
+
+def test_json_to_stdout_keeps_stdout_clean(tmp_path, capsys):
+    emit(make_result(tmp_path), ["json"], None, ReportOptions(lang="en"), Console(stderr=True))
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["workers"] == 4
+    assert "Findings by rule" in captured.err  # the summary went to stderr
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    emit(make_result(tmp_path), ["json"], None, ReportOptions(lang="en", quiet=True),
+         Console(stderr=True))
+    assert capsys.readouterr().err == ""
+
+
+def test_output_paths(tmp_path):
+    names = lambda targets: [(f.name, p and p.name) for f, p in targets]  # noqa: E731
+    assert names(plan(["json"], None)) == [("json", None)]
+    assert names(plan(["table"], None)) == []
+    assert names(plan(["json"], tmp_path / "a.txt")) == [("json", "a.txt")]
+    assert names(plan(["json", "parquet", "table"], tmp_path / "audit.json")) == [
+        ("json", "audit.json"), ("parquet", "audit.parquet")]
+    assert names(plan(["csv", "csv"], tmp_path)) == [("csv", "payaudit-report.csv")]
+
+
+@pytest.mark.parametrize(
+    ("formats", "words"),
+    [(["json", "csv"], "standard output"), (["parquet"], "binary"), (["pdf"], "Unknown")],
+)
+def test_impossible_routes_are_config_errors(formats, words):
+    with pytest.raises(ConfigError, match=words):
+        plan(formats, None)
+
+
+def test_refuses_to_overwrite_an_input(tmp_path):
+    result = make_result(tmp_path)
+    with pytest.raises(ConfigError, match="over an input"):
+        emit(result, ["json"], tmp_path / "orders.csv", ReportOptions(), Console(stderr=True))
+    assert (tmp_path / "orders.csv").read_text("utf-8").startswith("order_id")
+
+
+def test_json_writes_evil_worker_id_as_plain_string(tmp_path):
+    _, out = run(tmp_path, "json")
+    doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
+    assert EVIL in {f["worker_id"] for f in doc["findings"]}
