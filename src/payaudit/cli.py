@@ -191,6 +191,131 @@ def exit_code(findings, fail_on: str) -> int:
     return int(findings.filter(findings["severity"].is_in(levels)).height > 0)
 
 
+def _shown(value: object) -> str:
+    """A rule-pack value for people: 21 not 21.0, lists joined, {class: value} spelt out."""
+    if isinstance(value, dict):
+        return ", ".join(f"class {k}: {_shown(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+DateOpt = Annotated[str | None, typer.Option("--date", help="Day to show (default today).")]
+
+
+@app.command()
+@handled
+def params(
+    on: DateOpt = None,
+    district: Annotated[str | None, typer.Option(help="District: its area class's values.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The rule-pack values in force on a day, with their citations."""
+    from rich.table import Table
+
+    from payaudit.rulepack import OVERRIDE_REFERENCE, load_pack
+
+    settings = settings_from(config, district=district)
+    pack = load_pack(settings.jurisdiction, settings.params)
+    day = _date(on, "--date") or date.today()
+    area_class = None
+    if settings.district:
+        canonical = pack.areas.canonical(settings.district)
+        if canonical is None:
+            raise ConfigError(f"Unknown district '{settings.district}' in rule pack {pack.name}.")
+        area_class = pack.area_class(canonical, day)
+        known = f"area class {area_class}" if area_class else "no area class on that day"
+        typer.echo(f"{canonical}: {known}")
+    table = Table(title=f"{pack.name}, in force on {day}")
+    for column in ("name", "value", "unit", "in force since", "reference", "verified"):
+        table.add_column(column, overflow="fold")
+    for row in pack.in_force(day, area_class):
+        table.add_row(
+            row["name"],
+            _shown(row["value"]),
+            row["unit"],
+            "config" if row["reference"] == OVERRIDE_REFERENCE else str(row["effective_from"]),
+            row["reference"],
+            _shown(row["verified"]),
+        )
+    Console().print(table)
+
+
+@app.command()
+@handled
+def calendar(year: Annotated[int, typer.Argument(help="Year, e.g. 2025.")]) -> None:
+    """Each non-ordinary day of a year: statutory holiday, rest day of a break, 补班 day."""
+    import polars as pl
+    from rich.table import Table
+
+    from payaudit.calendar import calendar_frame, unknown_bridging_years
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    days = calendar_frame(start, end).filter(
+        pl.col("day_type") != "working_day", pl.col("holiday_zh").is_not_null()
+    )
+    table = Table(title=f"Statutory holidays, breaks and adjusted working days of {year}")
+    for column in ("date", "weekday", "type"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("holiday")
+    table.add_column("note")
+    for day in days.iter_rows(named=True):
+        table.add_row(
+            str(day["date"]),
+            day["date"].strftime("%a"),
+            day["day_type"],
+            f"{day['holiday_zh']} {day['holiday_en']}",
+            "may replace a weekend statutory day (补假): review" if day["review"] else "",
+        )
+    Console().print(table)
+    if unknown_bridging_years(start, end):
+        err.print(
+            f"[yellow]warning:[/] no bridging table for {year}: only its statutory days and "
+            "weekends are known, not its 调休 rest days or 补班 days.",
+            highlight=False,
+        )
+
+
+@app.command()
+@handled
+def rules(on: DateOpt = None, config: ConfigOpt = None) -> None:
+    """Every rule: code, name, severity, who it applies to, thresholds in force on a day."""
+    from rich.table import Table
+
+    from payaudit.rulepack import load_pack
+    from payaudit.rules.base import all_rules
+
+    settings = settings_from(config)
+    pack = load_pack(settings.jurisdiction, settings.params)
+    day = _date(on, "--date") or date.today()
+    registered = all_rules()
+    if not registered:
+        typer.echo("No rules are registered.")
+        return
+    table = Table(title=f"Rules, thresholds of {pack.name} in force on {day}")
+    for column in ("code", "name", "severity", "applies to", "thresholds"):
+        table.add_column(column, overflow="fold")
+    for code, rule in registered.items():
+        thresholds = [
+            f"{name} = {_shown(pack.value(name, day))} {pack.parameter(name).unit}"
+            if name in pack.parameters
+            else f"{name}: not in the rule pack"
+            for name in rule.params
+        ]
+        table.add_row(
+            code,
+            "\n".join(rule.name.get(lang, "") for lang in ("en", "zh")),
+            rule.severity,
+            ", ".join(rule.categories),
+            "\n".join(thresholds),
+        )
+    Console().print(table)
+
+
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:

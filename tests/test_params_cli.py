@@ -1,0 +1,155 @@
+"""`payaudit params`, `calendar` and `rules` through the CLI, and `[params]` overrides."""
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from payaudit.cli import app
+from payaudit.errors import ConfigError
+from payaudit.rulepack import OVERRIDE_REFERENCE, load_pack
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def row(output: str, name: str) -> list[str]:
+    """The cells of a parameter's row in the Rich table."""
+    line = next(line for line in output.splitlines() if re.search(rf"│ {name}\s", line))
+    return [cell.strip() for cell in line.strip("│ ").split("│")]
+
+
+@pytest.mark.parametrize(
+    ("on", "district", "area_class", "hourly", "monthly"),
+    [
+        ("2024-12-31", "渝中区", "1", "21", "2100"),
+        ("2025-01-01", "渝中区", "1", "23", "2330"),
+        ("2025-01-01", "城口县", "2", "22", "2200"),
+        ("2025-01-01", "石柱土家族自治县", "2", "22", "2200"),
+    ],
+)
+def test_params_of_a_district(on, district, area_class, hourly, monthly):
+    result = run("params", "--date", on, "--district", district)
+    assert result.exit_code == 0, result.output
+    assert f"area class {area_class}" in result.output
+    assert row(result.output, "min_wage_hourly")[1:3] == [hourly, "CNY/h"]
+    assert row(result.output, "min_wage_monthly")[1:3] == [monthly, "CNY/month"]
+
+
+def test_params_without_district_shows_every_class_and_citations():
+    result = run("params", "--date", "2025-01-01")
+    assert result.exit_code == 0, result.output
+    assert row(result.output, "min_wage_hourly")[1] == "class 1: 23, class 2: 22"
+    fatigue = row(result.output, "max_continuous_hours")
+    assert fatigue[1:4] == ["4", "h", "2021-10-29"]
+    assert fatigue[-1] == "no"  # [U]: verified = false
+
+
+def test_params_unknown_district_is_exit_2_naming_it():
+    result = run("params", "--district", "朝阳区")
+    assert result.exit_code == 2
+    assert "朝阳区" in result.output
+
+
+def test_params_bad_date_is_exit_2():
+    result = run("params", "--date", "2025-13-01")
+    assert result.exit_code == 2
+    assert "--date" in result.output
+
+
+def test_params_override_from_config(tmp_path):
+    config = tmp_path / "payaudit.toml"
+    config.write_text('[params]\nmax_continuous_hours = "5 h"\n', "utf-8")
+    result = run("params", "--date", "2025-01-01", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    cells = row(result.output, "max_continuous_hours")
+    assert cells[1:4] == ["5", "h", "config"]
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ("max_hours = 4", "max_hours"),
+        ('max_continuous_hours = "240 min"', "max_continuous_hours"),
+        ('max_continuous_hours = "four"', "max_continuous_hours"),
+        ("max_continuous_hours = true", "max_continuous_hours"),
+        ('max_continuous_hours = { value = 4, unit = "days" }', "max_continuous_hours"),
+        ('heat_midday_start = "noon"', "heat_midday_start"),
+        ("occupational_injury_all_platforms = 1", "occupational_injury_all_platforms"),
+        ("min_wage_hourly = { 1 = 25 }", "min_wage_hourly"),
+    ],
+)
+def test_bad_override_is_exit_2(tmp_path, body, named):
+    config = tmp_path / "bad.toml"
+    config.write_text(f"[params]\n{body}\n", "utf-8")
+    result = run("params", "--config", str(config))
+    assert result.exit_code == 2
+    assert named in result.output
+    assert "Traceback" not in result.output
+
+
+def test_overrides_hold_for_all_dates():
+    pack = load_pack(
+        overrides={
+            "max_continuous_hours": {"value": 3.5, "unit": "h"},
+            "min_wage_hourly": 25,
+            "heat_midday_end": "16:00",
+            "occupational_injury_pilot_platforms": ["美团"],
+        }
+    )
+    parameter = pack.parameter("max_continuous_hours")
+    assert len(parameter.values) == 1
+    assert parameter.values[0].reference == OVERRIDE_REFERENCE
+    assert pack.value("max_continuous_hours", parameter.values[0].effective_from) == 3.5
+    assert pack.value("min_wage_hourly", parameter.values[0].effective_from, 2) == 25
+    assert pack.table("heat_midday_end")["value"].to_list() == [16.0]
+    assert not pack.pilot_platform("饿了么", parameter.values[0].effective_from)
+    assert load_pack().value("max_continuous_hours", parameter.values[0].effective_from) is None
+
+
+def test_unknown_jurisdiction():
+    with pytest.raises(ConfigError, match="cn-beijing"):
+        load_pack("cn-beijing")
+
+
+def test_calendar_2025():
+    result = run("calendar", "2025")
+    assert result.exit_code == 0, result.output
+    kinds = {
+        cells[0]: cells[2]
+        for line in result.output.splitlines()
+        if re.match(r"│ \d{4}-", line)
+        for cells in [[c.strip() for c in line.strip("│ ").split("│")]]
+    }
+    for day in ("01-28", "01-29", "01-30", "01-31", "05-01", "05-02", "10-01", "10-02", "10-03"):
+        assert kinds[f"2025-{day}"] == "statutory_holiday"
+    assert kinds["2025-10-06"] == "statutory_holiday"
+    assert kinds["2025-02-03"] == "rest_day"
+    assert kinds["2025-01-26"] == "adjusted_working_day"
+    assert "2025-03-01" not in kinds  # an ordinary weekend is not listed
+    assert "warning" not in result.output
+
+
+def test_calendar_without_bridging_table_warns():
+    result = run("calendar", "2027")
+    assert result.exit_code == 0
+    assert "no bridging table for 2027" in result.output
+    assert "2027-02-06" in result.output  # 春节 computed
+
+
+def test_calendar_outside_the_rules_is_exit_2():
+    result = run("calendar", "1990")
+    assert result.exit_code == 2
+    assert "1990" in result.output
+
+
+def test_rules_lists_registered_rules():
+    result = run("rules", "--date", "2025-01-01")
+    assert result.exit_code == 0, result.output
+    from payaudit.rules.base import all_rules
+
+    for code in all_rules():
+        assert code in result.output
