@@ -129,6 +129,15 @@ DAY_TYPES: dict[str, dict[str, str]] = {
     "adjusted": {"zh": "调休上班日", "en": "Adjusted working day"},
 }
 
+UNITS: dict[str, dict[str, str]] = {
+    "CNY": {"zh": "元", "en": "CNY"},
+    "CNY/h": {"zh": "元/小时", "en": "CNY/h"},
+    "CNY/month": {"zh": "元/月", "en": "CNY/month"},
+    "h": {"zh": "小时", "en": "h"},
+    "days": {"zh": "天", "en": "days"},
+    "°C": {"zh": "°C", "en": "°C"},
+}
+
 
 def t(key: str, lang: str, **values: object) -> str:
     text = TEXT[key][lang]

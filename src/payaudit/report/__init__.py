@@ -27,7 +27,7 @@ from payaudit.errors import ConfigError
 from payaudit.i18n import LANGS, t
 from payaudit.result import AuditResult
 
-from . import csv, json, parquet, terminal  # noqa: F401  (each registers its format)
+from . import csv, html, json, parquet, terminal, xlsx  # noqa: F401  (each registers its format)
 from .base import FORMATS, Format, get
 from .model import prepare
 from .safety import atomic_write, refuse_inputs

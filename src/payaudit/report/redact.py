@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 
 import polars as pl
@@ -20,15 +21,19 @@ class Redactor:
     def __init__(self, dataset: Dataset, worker_ids: list[str], pseudonymise: bool) -> None:
         self.pseudonymise = pseudonymise
         self._key = secrets.token_bytes(32)
-        personal = _personal_values(dataset)
+        personal = sorted(_personal_values(dataset), key=len, reverse=True)
         ids = sorted(set(worker_ids), key=len, reverse=True) if pseudonymise else []
         self.ids = {wid: self.pseudonym(wid) for wid in ids}
         # Longest first: leftmost-first matching then prefers W12 over W1 inside "W12".
-        self._text_patterns = sorted(personal, key=len, reverse=True) + ids
-        self._text_values = [MASK] * len(personal) + [self.ids[w] for w in ids]
-        # Evidence is JSON: an id is only ever a whole quoted string there.
-        self._json_patterns = [f'"{p}"' for p in self._text_patterns]
-        self._json_values = [f'"{v}"' for v in self._text_values]
+        text = dict.fromkeys(personal, MASK) | self.ids
+        # In evidence (JSON) personal values are masked wherever they occur, in either escaping;
+        # an id only as a whole JSON string, so that W1 inside an order id "O-W1-7" is left be.
+        evidence = {_escaped(p, ascii): MASK for p in personal for ascii in (False, True)}
+        evidence |= {
+            json.dumps(w, ensure_ascii=ascii): json.dumps(v)
+            for w, v in self.ids.items() for ascii in (False, True)
+        }
+        self._text, self._json = text, evidence
 
     def pseudonym(self, worker_id: str) -> str:
         digest = hmac.new(self._key, worker_id.encode(), hashlib.sha256).hexdigest()
@@ -42,16 +47,10 @@ class Redactor:
 
     def text(self, column: str) -> pl.Expr:
         """Free text with personal values masked and (with --redact) ids pseudonymised."""
-        return self._scrub(column, self._text_patterns, self._text_values)
+        return _scrub(column, self._text)
 
     def json(self, column: str) -> pl.Expr:
-        return self._scrub(column, self._json_patterns, self._json_values)
-
-    @staticmethod
-    def _scrub(column: str, patterns: list[str], values: list[str]) -> pl.Expr:
-        if not patterns:
-            return pl.col(column)
-        return pl.col(column).str.replace_many(patterns, values, leftmost=True)
+        return _scrub(column, self._json)
 
     def issues(self, issues: pl.DataFrame) -> pl.DataFrame:
         """A data issue quotes the offending cell: mask personal cells, pseudonymise id cells."""
@@ -61,6 +60,18 @@ class Redactor:
         return issues.with_columns(
             value.otherwise(self.text("value")).alias("value"), self.text("message")
         )
+
+
+def _scrub(column: str, replacements: dict[str, str]) -> pl.Expr:
+    if not replacements:
+        return pl.col(column)
+    return pl.col(column).str.replace_many(
+        list(replacements), list(replacements.values()), leftmost=True
+    )
+
+
+def _escaped(text: str, ascii: bool) -> str:
+    return json.dumps(text, ensure_ascii=ascii)[1:-1]
 
 
 def _personal_values(dataset: Dataset) -> list[str]:

@@ -26,6 +26,11 @@ def neutralise(column: str) -> pl.Expr:
     return pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(column)
 
 
+def neutral(text: str) -> str:
+    """The same for one text written outside a frame."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def neutralise_strings(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         neutralise(name) for name, dtype in frame.schema.items() if dtype == pl.String

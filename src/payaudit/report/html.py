@@ -1,0 +1,191 @@
+"""HTML: one self-contained page an inspector can show: summary, charts (inline SVG), a sortable
+findings table (a few lines of inline JS). No CDN, no network; a CSP forbids both.
+
+The table lists at most HTML_ROWS findings (a page of 500k rows would not open); the page says
+so, and the JSON, CSV and Excel reports list them all."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from importlib.resources import files
+from string import Template
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from payaudit import __version__
+from payaudit.i18n import CATEGORIES, SEVERITIES, UNITS, column, label, t
+
+from . import charts
+from .base import Format, register
+from .model import Report
+
+HTML_ROWS = 2000
+HOURLY_WORKERS = 40
+SHORTFALL_WORKERS = 20
+BIN_HOURS = 0.5
+
+
+def _cell(value: Any, cls: str = "") -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+        return f'<td class="n" data-v="{value}">{text}</td>'
+    klass = f' class="{cls}"' if cls else ""
+    return f"<td{klass}>{escape('' if value is None else str(value))}</td>"
+
+
+def _table(headers: list[str], rows: list[list[str]], sortable: bool = False) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
+    cls = ' class="sortable"' if sortable else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _severity(value: str, lang: str) -> str:
+    return _cell(label(SEVERITIES, value, lang), f"sev-{value}")
+
+
+def _limit(report: Report, name: str) -> float | None:
+    values = report.parameters.filter(pl.col("name") == name)["value"].to_list()
+    try:
+        return float(values[0]) if values else None
+    except ValueError:
+        return None
+
+
+def _bins(values: pl.Series, limit: float | None) -> list[int]:
+    """Histogram counts computed by Polars: the daily table may have millions of rows."""
+    values = values.drop_nulls()
+    if values.is_empty():
+        return []
+    # Right-closed bins (i·w, (i+1)·w]: a day of exactly the limit lands below the limit line.
+    top = int(math.ceil(max(float(values.max()), limit or 0) / BIN_HOURS)) + 1
+    index = ((values / BIN_HOURS).ceil() - 1).cast(pl.Int64).clip(0, top - 1)
+    counts = dict(index.value_counts().iter_rows())
+    return [counts.get(i, 0) for i in range(top)]
+
+
+def _charts(report: Report) -> str:
+    lang = report.lang
+    min_wage = report.daily.group_by("worker_id").agg(
+        ((pl.col("hours") * pl.col("min_wage_hourly")).sum() / pl.col("hours").sum())
+        .alias("min_wage"))
+    hourly = (report.workers.filter(pl.col("in_scope") & (pl.col("hours") > 0))
+              .join(min_wage, on="worker_id", how="left")
+              .sort("effective_hourly_cny").head(HOURLY_WORKERS))
+    owed = report.workers.filter(pl.col("shortfall_fen") > 0).sort(
+        "shortfall_fen", descending=True).head(SHORTFALL_WORKERS)
+    hours, h = t("hours_unit", lang), report.daily
+    parts = [
+        ("chart_hourly", charts.bars(
+            [(r["worker_id"], r["effective_hourly_cny"] or 0.0, r["min_wage"])
+             for r in hourly.iter_rows(named=True)],
+            t("chart_hourly", lang), t("cny_per_hour", lang), t("min_wage", lang), True)),
+        ("chart_daily", charts.histogram(
+            _bins(h["hours"], _limit(report, "max_daily_hours")), BIN_HOURS,
+            _limit(report, "max_daily_hours"), t("chart_daily", lang), hours,
+            t("worker_days", lang), t("limit", lang))),
+        ("chart_stretch", charts.histogram(
+            _bins(h["longest_stretch_hours"], _limit(report, "max_continuous_hours")), BIN_HOURS,
+            _limit(report, "max_continuous_hours"), t("chart_stretch", lang), hours,
+            t("worker_days", lang), t("limit", lang))),
+        ("chart_shortfall", charts.bars(
+            [(r["worker_id"], r["shortfall_cny"], None) for r in owed.iter_rows(named=True)],
+            t("chart_shortfall", lang), column("shortfall_cny", lang))),
+    ]
+    return "".join(
+        f'<h2>{escape(t(key, lang))}</h2><figure id="{key}">'
+        f'{svg or "<p class=note>" + escape(t("no_data", lang)) + "</p>"}</figure>'
+        for key, svg in parts
+    )
+
+
+def _summary(report: Report) -> str:
+    lang, s = report.lang, report.summary
+    cards = [
+        (t("workers_total", lang), f"{s['workers']:,}", False),
+        (t("out_of_scope", lang), f"{s['workers_by_category'].get('independent', 0):,}", False),
+        (t("total_findings", lang), f"{report.total_findings:,}", report.total_findings > 0),
+        *((label(SEVERITIES, k, lang), f"{n:,}", k == "error" and n > 0)
+          for k, n in s["findings_by_severity"].items()),
+        (t("total_shortfall", lang), f"{s['shortfall_cny']:,.2f}", s["shortfall_cny"] > 0),
+    ]
+    html = '<section class="cards" id="summary">' + "".join(
+        f'<div class="card{" bad" if bad else ""}"><b>{escape(v)}</b><span>{escape(k)}</span></div>'
+        for k, v, bad in cards) + "</section>"
+    by_rule = [[_cell(r["rule"]), _cell(r["rule_name"]), _severity(r["severity"], lang),
+                _cell(r["findings"]), _cell(r["shortfall_cny"])]
+               for r in report.rule_totals.iter_rows(named=True)]
+    cats = [[_cell(label(CATEGORIES, c, lang)), _cell(n)]
+            for c, n in s["workers_by_category"].items()]
+    return html + (
+        f"<h2>{escape(t('by_rule', lang))}</h2>"
+        + _table([column(c, lang) for c in ("rule", "rule_name", "severity", "findings",
+                                             "shortfall_cny")], by_rule)
+        + f"<h2>{escape(t('by_category', lang))}</h2>"
+        + _table([column("category", lang), t("count", lang)], cats)
+    )
+
+
+def _findings(report: Report) -> str:
+    lang, shown = report.lang, report.findings.head(HTML_ROWS)
+    cols = ["rule", "rule_name", "severity", "worker_id", "period_start", "period_end",
+            "observed", "threshold", "unit", "shortfall_cny", "message"]
+    rows = [
+        [_cell(r["rule"]), _cell(r["rule_name"]), _severity(r["severity"], lang),
+         _cell(r["worker_id"]), _cell(r["period_start"]), _cell(r["period_end"]),
+         _cell(r["observed"]), _cell(r["threshold"]), _cell(label(UNITS, r["unit"], lang)),
+         _cell(r["shortfall_cny"]), _cell(r["message"])]
+        for r in shown.iter_rows(named=True)
+    ]
+    notes = []
+    if shown.height < report.total_findings:
+        notes.append(t("truncated", lang, shown=shown.height, total=report.total_findings)
+                     if report.truncated else t("html_rows_capped", lang, shown=shown.height))
+    notes.append(t("sort_hint", lang))
+    return (f"<h2>{escape(t('findings', lang))}</h2>"
+            + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
+            + _table([column(c, lang) for c in cols], rows, sortable=True))
+
+
+def _details(report: Report) -> str:
+    lang = report.lang
+    issues = report.issues.group_by("code", "severity").len().sort("code")
+    inputs = [[_cell(f.table), _cell(f.path), _cell(f.sha256[:16] + "…"), _cell(f.rows_read),
+               _cell(f.rows_audited), _cell(f.rows_rejected)] for f in report.inputs]
+    params = [[_cell(r[c]) for c in ("name", "value", "unit", "area_class", "effective_from",
+                                     "reference")]
+              for r in report.parameters.iter_rows(named=True)]
+    warnings = "".join(f'<li class="warn">{escape(w)}</li>' for w in report.warnings)
+    return (
+        f"<h2>{escape(t('issues_by_code', lang))}</h2>"
+        + _table([column("code", lang), column("severity", lang), t("count", lang)],
+                 [[_cell(c), _severity(s, lang), _cell(n)] for c, s, n in issues.iter_rows()])
+        + (f"<h2>{escape(t('warnings', lang))}</h2><ul>{warnings}</ul>" if warnings else "")
+        + f"<h2>{escape(t('inputs', lang))}</h2>"
+        + _table([column(c, lang) for c in ("table", "path", "sha256", "rows_read",
+                                             "rows_audited", "rows_rejected")], inputs)
+        + f"<h2>{escape(t('parameters', lang))}</h2>"
+        + _table([column(c, lang) for c in ("name", "value", "unit", "area_class",
+                                             "effective_from", "reference")], params)
+        + f'<p class="note">{escape(t("command_line", lang))}: <code>'
+        + escape(" ".join(map(str, report.manifest["command_line"]))) + "</code></p>"
+    )
+
+
+@register
+class HtmlFormat(Format):
+    name = "html"
+    suffix = ".html"
+
+    def write(self, report: Report, out: BinaryIO) -> None:
+        lang, m = report.lang, report.manifest
+        meta = (f"{m['rule_pack']} · {t('generated_at', lang)} {m['generated_at']} · "
+                f"payaudit {__version__}")
+        body = (f"<header><h1>{escape(t('title', lang))}</h1><p class=\"meta\">{escape(meta)}"
+                f"</p></header>" + _summary(report) + _charts(report) + _findings(report)
+                + _details(report))
+        template = Template(files(__package__).joinpath("templates/report.html").read_text("utf-8"))
+        out.write(template.substitute(lang=lang, title=escape(t("title", lang)), body=body)
+                  .encode("utf-8"))
