@@ -1,0 +1,165 @@
+"""The audit: build the context, run the rules, assemble the AuditResult (one collect)."""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+from datetime import date
+
+import polars as pl
+
+from payaudit.audit_context import AuditContext, build_context
+from payaudit.calendar import unknown_bridging_years
+from payaudit.config import Settings
+from payaudit.dataset import ISSUE_SCHEMA, Dataset
+from payaudit.findings import FINDING_SCHEMA, SORT_KEYS, conform
+from payaudit.i18n import UNITS
+from payaudit.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
+from payaudit.rulepack import RulePack, load_pack
+from payaudit.rules.base import Rule
+
+__all__ = ["AuditContext", "run_audit"]
+
+
+def _placeholder(name: str, lang: str) -> pl.Expr:
+    if name == "shortfall":
+        fen = pl.col("shortfall_fen")
+        cents = (fen % 100).cast(pl.String).str.zfill(2)
+        return pl.concat_str((fen // 100).cast(pl.String), pl.lit("."), cents)
+    if name == "unit":
+        return pl.col("unit").replace({unit: words[lang] for unit, words in UNITS.items()})
+    if name in ("observed", "threshold"):
+        return pl.col(name).round(2).cast(pl.Decimal(38, 2)).cast(pl.String)
+    return pl.col(name).cast(pl.String)
+
+
+def message(template: str, lang: str) -> pl.Expr:
+    """A rule's message template as one string expression over the finding columns."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(pl.lit(literal))
+        if name is not None:
+            parts.append(_placeholder(name, lang).fill_null(""))
+    return pl.concat_str(parts).alias("message")
+
+
+def _findings(rule: type[Rule], ctx: AuditContext, lang: str) -> pl.LazyFrame:
+    """A rule's findings completed: severity, category, platform, message; conformed."""
+    found = rule().check(ctx)
+    severity = pl.lit(rule.severity)
+    if "severity" in found.collect_schema().names():
+        severity = pl.col("severity").fill_null(severity)
+    workers = ctx.workers.select("worker_id", "category", "platform")
+    found = found.drop("category", "platform", strict=False).join(
+        workers, on="worker_id", how="left"
+    )
+    found = found.with_columns(rule=pl.lit(rule.code), severity=severity)
+    return conform(found.with_columns(message(rule.message[lang], lang)))
+
+
+def _workers(ctx: AuditContext, findings: pl.LazyFrame) -> pl.LazyFrame:
+    totals = ctx.daily.group_by("worker_id").agg(
+        days_worked=(pl.col("seconds") > 0).sum().cast(pl.Int64),
+        hours=pl.col("hours").sum(),
+        pay_fen=pl.col("pay_fen").sum(),
+        eligible_pay_fen=(pl.col("pay_fen") - pl.col("cost_fen")).sum(),
+    )
+    owed = findings.group_by("worker_id").agg(
+        findings=pl.len().cast(pl.Int64), shortfall_fen=pl.col("shortfall_fen").sum()
+    )
+    return (
+        ctx.workers.join(totals, on="worker_id", how="left")
+        .join(owed, on="worker_id", how="left")
+        .with_columns(
+            pl.col(
+                "days_worked", "pay_fen", "eligible_pay_fen", "findings", "shortfall_fen"
+            ).fill_null(0),
+            pl.col("hours").fill_null(0.0),
+            in_scope=pl.col("category") != "independent",
+            effective_hourly_cny=(pl.col("eligible_pay_fen") / 100 / pl.col("hours")).round(2),
+        )
+        .select([pl.col(n).cast(t) for n, t in WORKER_SCHEMA.items()])
+        .sort("worker_id")
+    )
+
+
+def _daily(ctx: AuditContext) -> pl.LazyFrame:
+    longest = ctx.stretches.group_by("worker_id", "date").agg(
+        longest_stretch_hours=pl.col("seconds").max() / 3600
+    )
+    return (
+        ctx.daily.join(longest, on=["worker_id", "date"], how="left")
+        .select([pl.col(n).cast(t) for n, t in DAILY_SCHEMA.items()])
+        .sort("worker_id", "date")
+    )
+
+
+def _parameters(pack: RulePack, names: list[str], start: date, end: date) -> pl.DataFrame:
+    """Every value of the parameters used that is in force on some day of [start, end]."""
+    if not names:
+        return pl.DataFrame(schema=PARAMETER_SCHEMA)
+    values = pl.concat([pack.table(n).with_columns(name=pl.lit(n)) for n in names])
+    until = pl.col("effective_from").shift(-1).over("name", "area_class", order_by="effective_from")
+    number = pl.col("value")
+    text = pl.when(number == number.round()).then(number.cast(pl.Int64).cast(pl.String))
+    return (
+        values.filter((pl.col("effective_from") <= end) & (until.is_null() | (until > start)))
+        .with_columns(value=text.otherwise(number.cast(pl.String)))
+        .select([pl.col(n).cast(t) for n, t in PARAMETER_SCHEMA.items()])
+        .sort("name", "area_class", "effective_from")
+    )
+
+
+def _calendar_warnings(start: date, end: date, lang: str) -> tuple[list[str], pl.DataFrame]:
+    """Years without a bridging table: their rest days and 补班 days are unknown (D010)."""
+    years = unknown_bridging_years(start, end)
+    text = {
+        "zh": "{}年的调休安排未知：仅按周末和法定节假日区分日期类型",
+        "en": "The bridging days off and 补班 days of {} are unknown: only weekends and "
+        "statutory holidays are known",
+    }[lang]
+    warnings = [text.format(year) for year in years]
+    issues = pl.DataFrame(
+        {
+            "code": "D010",
+            "severity": "warning",
+            "table": "orders",
+            "column": "accepted_at",
+            "value": [str(y) for y in years],
+            "message": warnings,
+        },
+        schema_overrides=ISSUE_SCHEMA,
+    ).with_columns(path=pl.lit(None, pl.String), row=pl.lit(None, pl.Int64))
+    return warnings, issues.select(list(ISSUE_SCHEMA))
+
+
+def run_audit(
+    dataset: Dataset,
+    settings: Settings,
+    rules: list[type[Rule]],
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> AuditResult:
+    """Audit the dataset with the rules over [date_from, date_to] (default: the data's days)."""
+    lang = settings.lang or "en"
+    pack = load_pack(settings.jurisdiction, settings.params)
+    ctx = build_context(dataset, settings, pack, date_from, date_to)
+    parts = [_findings(rule, ctx, lang) for rule in rules]
+    found = pl.concat(parts) if parts else pl.LazyFrame(schema=FINDING_SCHEMA)
+    found = found.sort(SORT_KEYS, maintain_order=True)
+    findings, workers, daily = pl.collect_all([found, _workers(ctx, found), _daily(ctx)])
+    used = sorted({name for rule in rules for name in rule.params})
+    warnings, calendar_issues = _calendar_warnings(ctx.date_from, ctx.date_to, lang)
+    issues = pl.concat([dataset.issues, ctx.issues, calendar_issues])
+    return AuditResult(
+        findings=findings,
+        workers=workers,
+        daily=daily,
+        parameters=_parameters(pack, used, ctx.date_from, ctx.date_to),
+        dataset=dataclasses.replace(dataset, issues=issues),
+        settings=settings,
+        rule_pack=pack.name,
+        rules=[rule.code for rule in rules],
+        warnings=warnings,
+        manifest={"jurisdiction": settings.jurisdiction},
+    )

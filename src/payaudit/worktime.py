@@ -1,0 +1,92 @@
+"""Working time (SPEC §3, 人社厅发〔2023〕50号 第4–5条) as lazy-frame functions.
+
+Every function takes and returns lazy frames and runs per worker with window expressions: no
+Python loop over rows or workers. Times are naive local datetimes; durations are whole seconds
+(Int64), so that money computed from them stays exact.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import polars as pl
+
+_US = pl.duration(microseconds=1)
+
+
+def allowance_factor(ratio: Decimal) -> Fraction:
+    """1 + allowance_ratio as an exact fraction: working time = merged time × this."""
+    return 1 + Fraction(ratio)
+
+
+def merge_intervals(intervals: pl.LazyFrame) -> pl.LazyFrame:
+    """Per worker, overlapping or touching [start, end) intervals merged into one, so that no
+    time is counted twice. In: worker_id, start, end. Out: worker_id, start, end."""
+    prev_end = pl.col("end").cum_max().shift(1).over("worker_id")
+    new_group = prev_end.is_null() | (pl.col("start") > prev_end)
+    return (
+        intervals.filter(pl.col("end") > pl.col("start"))  # an empty interval adds no time
+        .sort("worker_id", "start")
+        .with_columns(group=new_group.cum_sum().over("worker_id"))
+        .group_by("worker_id", "group")
+        .agg(pl.col("start").min(), pl.col("end").max())
+        .drop("group")
+    )
+
+
+def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
+    """Merged intervals cut at each midnight (an interval may span several days).
+    Out: worker_id, date, seconds (Int64) per piece."""
+    day_start = pl.col("date").cast(pl.Datetime("us"))
+    piece_start = pl.max_horizontal("start", day_start)
+    piece_end = pl.min_horizontal("end", day_start + pl.duration(days=1))
+    return (
+        merged.with_columns(
+            date=pl.date_ranges(pl.col("start").dt.date(), (pl.col("end") - _US).dt.date())
+        )
+        .explode("date")
+        .select("worker_id", "date", seconds=(piece_end - piece_start).dt.total_seconds())
+    )
+
+
+def daily_seconds(intervals: pl.LazyFrame) -> pl.LazyFrame:
+    """Merged working seconds per worker and day (before the allowance).
+    In: worker_id, start, end. Out: worker_id, date, seconds."""
+    return (
+        split_days(merge_intervals(intervals))
+        .group_by("worker_id", "date")
+        .agg(pl.col("seconds").sum())
+    )
+
+
+def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
+    """Continuous order stretches (连续接单时间, SPEC §3): runs of orders in which every gap
+    (from the latest end so far to the next start) is shorter than the break; a gap equal to it
+    is a break. A stretch lasts from its first start to its last end and belongs to the day it
+    starts on.
+
+    In: worker_id, order_id, accepted_at, completed_at, and the columns `min_break_seconds`
+    reads (evaluated per order, on the order that follows the gap).
+    Out: worker_id, date, start, end, seconds, order_ids (list, in order of start)."""
+    prev_end = pl.col("completed_at").cum_max().shift(1).over("worker_id")
+    gap = (pl.col("accepted_at") - prev_end).dt.total_seconds()
+    new_stretch = prev_end.is_null() | (gap >= min_break_seconds)
+    return (
+        orders.sort("worker_id", "accepted_at", "completed_at")
+        .with_columns(stretch=new_stretch.cum_sum().over("worker_id"))
+        .group_by("worker_id", "stretch")
+        .agg(
+            start=pl.col("accepted_at").min(),
+            end=pl.col("completed_at").max(),
+            order_ids=pl.col("order_id"),
+        )
+        .select(
+            "worker_id",
+            date=pl.col("start").dt.date(),
+            start="start",
+            end="end",
+            seconds=(pl.col("end") - pl.col("start")).dt.total_seconds(),
+            order_ids="order_ids",
+        )
+    )
