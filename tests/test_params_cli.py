@@ -153,3 +153,22 @@ def test_rules_lists_registered_rules():
 
     for code in all_rules():
         assert code in result.output
+
+
+def test_rules_shows_thresholds_in_force(monkeypatch):
+    from payaudit.rules.base import REGISTRY, Rule
+
+    class Example(Rule):
+        code = "ZZ901"
+        name = {"en": "Example rule", "zh": "示例规则"}
+        severity = "warning"
+        categories = ("platform_managed",)
+        params = ("max_continuous_hours", "min_wage_hourly", "no_such_parameter")
+
+    monkeypatch.setitem(REGISTRY, Example.code, Example)
+    result = run("rules", "--date", "2025-01-01")
+    assert result.exit_code == 0, result.output
+    assert "ZZ901" in result.output and "示例规则" in result.output
+    assert "max_continuous_hours = 4 h" in result.output
+    assert "min_wage_hourly = class 1: 23, class 2: 22 CNY/h" in result.output
+    assert "no_such_parameter: not in the rule pack" in result.output

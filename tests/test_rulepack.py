@@ -7,6 +7,7 @@ import pytest
 
 from payaudit.errors import ConfigError
 from payaudit.rulepack import canonical_district, canonical_district_expr, load_pack
+from payaudit.rulepack.pack import TABLE_SCHEMA
 
 PACK = load_pack()
 
@@ -135,16 +136,15 @@ def test_unconfirmed_figures_are_not_verified():
 
 def test_table():
     table = PACK.table("min_wage_hourly")
-    assert table.schema == pl.Schema(
-        {
-            "effective_from": pl.Date,
-            "area_class": pl.Int8,
-            "value": pl.Float64,
-            "unit": pl.String,
-            "reference": pl.String,
-            "verified": pl.Boolean,
-        }
-    )
+    assert table.schema == pl.Schema(TABLE_SCHEMA)
+    assert {name: str(dtype) for name, dtype in TABLE_SCHEMA.items()} == {
+        "effective_from": "Date",
+        "area_class": "Int8",
+        "value": "Float64",
+        "unit": "String",
+        "reference": "String",
+        "verified": "Boolean",
+    }
     assert table.height == 8
     assert PACK.table("heat_midday_end")["value"].to_list() == [15.0]
     assert PACK.table("max_daily_hours")["area_class"].to_list() == [None]
@@ -172,6 +172,19 @@ def test_asof_takes_datetimes():
     )
     out = PACK.asof(frame, "min_wage_monthly", "at", "c", "mw").collect()
     assert out["mw"].to_list() == [2100.0, 2330.0]
+
+
+def test_frame_look_ups_take_datetimes_and_replace_the_output_column():
+    frame = pl.LazyFrame(
+        {
+            "at": [datetime(2018, 12, 31, 23), datetime(2019, 1, 1, 8), None],
+            "district": ["开县", "开县", "开县"],
+            "area_class": ["stale", "stale", "stale"],
+        }
+    )
+    out = PACK.with_area_class(frame, "district", "at").collect()
+    assert out.columns == ["at", "district", "area_class"]
+    assert out["area_class"].to_list() == [2, 1, None]
 
 
 def test_asof_of_an_area_parameter_needs_the_class():

@@ -57,14 +57,6 @@ class Areas:
             return None
         return pl.select(self.canonical_expr(pl.lit(name, pl.String))).item()
 
-    def class_expr(self, canonical: pl.Expr, on: pl.Expr) -> pl.Expr:
-        """Area class of canonical district names on dates: a when-chain over the few epochs."""
-        expr = pl.lit(None, pl.Int8)
-        for epoch in self.epochs:
-            in_epoch = canonical.replace_strict(epoch.classes, default=None, return_dtype=pl.Int8)
-            expr = pl.when(on >= epoch.effective_from).then(in_epoch).otherwise(expr)
-        return expr
-
     def area_class(self, district: str | None, on: date) -> int | None:
         canonical = self.canonical(district)
         epochs = [e for e in self.epochs if e.effective_from <= on]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -12,6 +13,8 @@ from payaudit.errors import ConfigError
 from payaudit.rulepack.areas import Areas, read_toml
 from payaudit.rulepack.schema import Parameter, parse_pack
 
+_KEY = "_pa_key"  # temporary columns of the frame look-ups start with _pa_
+_ONE_ROW = {"platform": pl.String, "date": pl.Date}
 TABLE_SCHEMA = {
     "effective_from": pl.Date,
     "area_class": pl.Int8,
@@ -81,39 +84,33 @@ class RulePack:
         class_col: str | None = None,
         out: str | None = None,
     ) -> pl.LazyFrame:
-        """`frame` with the value in force on each row's date (and area class) as column `out`.
-
-        The as-of join runs on the distinct (date, class) keys only, which are few even for tens
-        of millions of rows, and the result is joined back keeping the frame's row order."""
-        by_class = self.parameter(name).by_area_class
-        if by_class and class_col is None:
+        """`frame` with the value in force on each row's date (and area class) as column `out`:
+        an as-of join of the distinct dates against the parameter's table, one per class."""
+        parameter = self.parameter(name)
+        if parameter.by_area_class and class_col is None:
             raise ConfigError(f"{name} depends on the area class: give class_col.")
-        out = out or name
-        keys = {"_asof_date": pl.col(date_col).cast(pl.Date)}
-        if by_class:
-            keys["_asof_class"] = pl.col(class_col).cast(pl.Int8)
-        values = (
-            self.table(name)
-            .lazy()
-            .select(
-                pl.col("effective_from").alias("_asof_date"),
-                pl.col("area_class").alias("_asof_class"),
-                pl.col("value").alias(out),
-            )
-            .sort("_asof_date")
-        )
-        distinct = frame.select(**keys).unique().drop_nulls().sort("_asof_date")
-        found = distinct.join_asof(
-            values if by_class else values.drop("_asof_class"),
-            on="_asof_date",
-            by="_asof_class" if by_class else None,
-            check_sortedness=False,  # sorted just above; Polars cannot check within groups
-        )
-        return (
-            frame.with_columns(**keys)
-            .join(found, on=list(keys), how="left", maintain_order="left")
-            .drop(list(keys))
-        )
+        classes = sorted(parameter.values[-1].value) if parameter.by_area_class else [None]
+        table = self.table(name).lazy()
+
+        def look_up(dates: pl.LazyFrame) -> pl.LazyFrame:
+            dates = dates.drop_nulls().sort(_KEY)
+            for area_class in classes:
+                rows = table.filter(pl.col("area_class").eq_missing(area_class))
+                rows = rows.select(
+                    pl.col("effective_from").alias(_KEY),
+                    pl.col("value").alias(_value_col(area_class)),
+                )
+                dates = dates.join_asof(rows.sort(_KEY), on=_KEY)
+            return dates
+
+        if parameter.by_area_class:
+            area_class = pl.col(class_col).cast(pl.Int8)
+            value = pl.lit(None, pl.Float64)
+            for c in classes:
+                value = pl.when(area_class == c).then(pl.col(_value_col(c))).otherwise(value)
+        else:
+            value = pl.col(_value_col(None))
+        return _look_up_distinct(frame, pl.col(date_col).cast(pl.Date), look_up, value, out or name)
 
     def area_class(self, district: str | None, on: date) -> int | None:
         return self.areas.area_class(district, on)
@@ -122,44 +119,50 @@ class RulePack:
         self, frame: pl.LazyFrame, district_col: str, date_col: str, out: str = "area_class"
     ) -> pl.LazyFrame:
         """`frame` with the area class of each row's district on its date (null when unknown)."""
-        canonical = self.areas.canonical_expr(pl.col(district_col))
-        return frame.with_columns(
-            self.areas.class_expr(canonical, pl.col(date_col).cast(pl.Date)).alias(out)
+        epochs = self.areas.epochs
+        canonical = self.areas.canonical_expr(pl.col(_KEY))
+        columns = {
+            f"_pa_class{i}": canonical.replace_strict(e.classes, default=None, return_dtype=pl.Int8)
+            for i, e in enumerate(epochs)
+        }
+        by_date = _by_epoch(
+            pl.col(date_col).cast(pl.Date),
+            [(e.effective_from, pl.col(f"_pa_class{i}")) for i, e in enumerate(epochs)],
         )
-
-    def pilot_expr(self, platform: pl.Expr, on: pl.Expr) -> pl.Expr:
-        """Whether each platform was in the occupational-injury pilot on its date (null date →
-        null): a when-chain over the few dates on which the pilot changed."""
-        canonical = (
-            platform.cast(pl.String)
-            .str.strip_chars()
-            .str.to_lowercase()
-            .replace_strict(self.platforms, default=None, return_dtype=pl.String)
+        return _look_up_distinct(
+            frame, pl.col(district_col), lambda d: d.with_columns(**columns), by_date, out
         )
-        listed = self.parameter("occupational_injury_pilot_platforms")
-        everyone = self.parameter("occupational_injury_all_platforms")
-        changes = sorted({v.effective_from for v in listed.values + everyone.values})
-        expr = pl.lit(False)
-        for day in changes:
-            names = listed.at(day)
-            flag = everyone.at(day)
-            covered = (
-                pl.lit(True)
-                if flag and flag.value
-                else canonical.is_in(names.value if names else [])
-            )
-            expr = pl.when(on >= day).then(covered.fill_null(False)).otherwise(expr)
-        return pl.when(on.is_not_null()).then(expr)
-
-    def pilot_platform(self, platform: str | None, on: date) -> bool:
-        return pl.select(self.pilot_expr(pl.lit(platform, pl.String), pl.lit(on))).item()
 
     def with_pilot_platform(
         self, frame: pl.LazyFrame, platform_col: str, date_col: str, out: str = "pilot_platform"
     ) -> pl.LazyFrame:
-        return frame.with_columns(
-            self.pilot_expr(pl.col(platform_col), pl.col(date_col).cast(pl.Date)).alias(out)
+        """`frame` with whether each row's platform was in the occupational-injury pilot on its
+        date (null when the date is)."""
+        listed = self.parameter("occupational_injury_pilot_platforms")
+        everyone = self.parameter("occupational_injury_all_platforms")
+        changes = sorted({v.effective_from for v in listed.values + everyone.values})
+        canonical = (
+            pl.col(_KEY)
+            .cast(pl.String)
+            .str.strip_chars()
+            .str.to_lowercase()
+            .replace_strict(self.platforms, default=None, return_dtype=pl.String)
         )
+        columns = {}
+        for i, day in enumerate(changes):
+            names, flag = listed.at(day), everyone.at(day)
+            in_list = canonical.is_in(names.value if names else []).fill_null(False)
+            columns[f"_pa_pilot{i}"] = pl.lit(True) if flag and flag.value else in_list
+        on = pl.col(date_col).cast(pl.Date)
+        by_date = _by_epoch(on, [(d, pl.col(f"_pa_pilot{i}")) for i, d in enumerate(changes)])
+        by_date = pl.when(on.is_not_null()).then(by_date.fill_null(False))
+        return _look_up_distinct(
+            frame, pl.col(platform_col), lambda d: d.with_columns(**columns), by_date, out
+        )
+
+    def pilot_platform(self, platform: str | None, on: date) -> bool:
+        frame = pl.LazyFrame({"platform": [platform], "date": [on]}, schema=_ONE_ROW)
+        return self.with_pilot_platform(frame, "platform", "date").collect()["pilot_platform"][0]
 
     def in_force(self, on: date, area_class: int | None = None) -> list[dict]:
         """Every parameter's value on a day, with its citation, for `payaudit params` and the
@@ -181,6 +184,38 @@ class RulePack:
                 }
             )
         return rows
+
+
+def _value_col(area_class: int | None) -> str:
+    return "_pa_value" if area_class is None else f"_pa_value{area_class}"
+
+
+def _by_epoch(on: pl.Expr, epochs: list[tuple[date, pl.Expr]]) -> pl.Expr:
+    """The expression of the latest epoch that has begun on each row's date (null before)."""
+    expr = pl.lit(None)
+    for start, value in epochs:
+        expr = pl.when(on >= start).then(value).otherwise(expr)
+    return expr
+
+
+def _look_up_distinct(
+    frame: pl.LazyFrame,
+    key: pl.Expr,
+    look_up: Callable[[pl.LazyFrame], pl.LazyFrame],
+    result: pl.Expr,
+    out: str,
+) -> pl.LazyFrame:
+    """Add `result` as column `out`, from columns that `look_up` derives once per distinct key
+    and that are joined back on that one key in the frame's row order: tens of millions of rows
+    hold only a few thousand dates, districts or platforms, and a one-key join is cheap."""
+    found = look_up(frame.select(key.alias(_KEY)).unique())
+    temporary = found.collect_schema().names()
+    return (
+        frame.with_columns(key.alias(_KEY))
+        .join(found, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(result.alias(out))
+        .drop(temporary)
+    )
 
 
 @cache
