@@ -1,0 +1,173 @@
+"""SPEC §3 working time, each expectation worked out by hand beside it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+import polars as pl
+
+from helpers import context, dataset
+from payaudit import worktime
+from payaudit.config import Settings
+
+
+def _intervals(*rows: tuple[str, str, str]) -> pl.LazyFrame:
+    return pl.LazyFrame(
+        [(w, datetime.fromisoformat(s), datetime.fromisoformat(e)) for w, s, e in rows],
+        schema={"worker_id": pl.String, "start": pl.Datetime("us"), "end": pl.Datetime("us")},
+        orient="row",
+    )
+
+
+def _days(frame: pl.LazyFrame) -> dict[tuple[str, str], int]:
+    rows = frame.collect().iter_rows(named=True)
+    return {(r["worker_id"], r["date"].isoformat()): r["seconds"] for r in rows}
+
+
+def test_overlapping_orders_count_once():
+    # 09:00–10:00 and 09:30–10:30 merge into 09:00–10:30 = 5400 s, not 7200 s;
+    # 10:30–11:00 touches the merged end and joins it: 09:00–11:00 = 7200 s.
+    frame = _intervals(
+        ("W1", "2025-01-06 09:00", "2025-01-06 10:00"),
+        ("W1", "2025-01-06 09:30", "2025-01-06 10:30"),
+        ("W1", "2025-01-06 10:30", "2025-01-06 11:00"),
+        ("W2", "2025-01-06 09:30", "2025-01-06 10:30"),  # another worker: not merged with W1
+    )
+    assert _days(worktime.daily_seconds(frame)) == {
+        ("W1", "2025-01-06"): 7200,
+        ("W2", "2025-01-06"): 3600,
+    }
+
+
+def test_an_order_inside_another_does_not_end_the_merge():
+    # 09:00–12:00 contains 09:30–10:00; 11:00–12:30 overlaps the first: all one, 3.5 h.
+    frame = _intervals(
+        ("W1", "2025-01-06 09:00", "2025-01-06 12:00"),
+        ("W1", "2025-01-06 09:30", "2025-01-06 10:00"),
+        ("W1", "2025-01-06 11:00", "2025-01-06 12:30"),
+    )
+    merged = worktime.merge_intervals(frame).collect()
+    assert merged.height == 1
+    assert _days(worktime.daily_seconds(frame)) == {("W1", "2025-01-06"): 12600}
+
+
+def test_interval_crossing_midnight_is_split():
+    # 23:00–01:30: 1 h on the 6th, 1.5 h on the 7th.
+    frame = _intervals(("W1", "2025-01-06 23:00", "2025-01-07 01:30"))
+    assert _days(worktime.daily_seconds(frame)) == {
+        ("W1", "2025-01-06"): 3600,
+        ("W1", "2025-01-07"): 5400,
+    }
+
+
+def test_interval_spanning_several_days():
+    # 22:00 on the 6th to 02:00 on the 8th: 2 h, 24 h, 2 h.
+    frame = _intervals(("W1", "2025-01-06 22:00", "2025-01-08 02:00"))
+    assert _days(worktime.daily_seconds(frame)) == {
+        ("W1", "2025-01-06"): 7200,
+        ("W1", "2025-01-07"): 86400,
+        ("W1", "2025-01-08"): 7200,
+    }
+
+
+def test_interval_ending_at_midnight_stays_on_its_day():
+    frame = _intervals(("W1", "2025-01-06 23:00", "2025-01-07 00:00"))
+    assert _days(worktime.daily_seconds(frame)) == {("W1", "2025-01-06"): 3600}
+
+
+def test_allowance_factor_is_exact():
+    assert worktime.allowance_factor(Decimal("0.15")) == Fraction(23, 20)
+    assert worktime.allowance_factor(Decimal(0)) == 1
+
+
+def _stretches(*orders: tuple[str, str]) -> list[tuple[str, int, list[str]]]:
+    frame = pl.LazyFrame(
+        {
+            "worker_id": ["W1"] * len(orders),
+            "order_id": [f"o{n}" for n in range(1, len(orders) + 1)],
+            "accepted_at": [datetime.fromisoformat(s) for s, _ in orders],
+            "completed_at": [datetime.fromisoformat(e) for _, e in orders],
+        }
+    )
+    out = worktime.stretches(frame, pl.lit(20 * 60)).sort("start").collect()
+    return [
+        (r["date"].isoformat(), r["seconds"], r["order_ids"]) for r in out.iter_rows(named=True)
+    ]
+
+
+def test_gap_of_19_minutes_joins_the_stretch():
+    # 09:00–11:00, gap 19 min, 11:19–13:00: one stretch 09:00–13:00 = 4 h = 14400 s.
+    assert _stretches(
+        ("2025-01-06 09:00", "2025-01-06 11:00"), ("2025-01-06 11:19", "2025-01-06 13:00")
+    ) == [("2025-01-06", 14400, ["o1", "o2"])]
+
+
+def test_gap_of_20_minutes_is_a_break():
+    # 09:00–11:00, gap 20 min, 11:20–13:30: two stretches, 2 h and 2 h 10 min.
+    assert _stretches(
+        ("2025-01-06 09:00", "2025-01-06 11:00"), ("2025-01-06 11:20", "2025-01-06 13:30")
+    ) == [
+        ("2025-01-06", 7200, ["o1"]),
+        ("2025-01-06", 7800, ["o2"]),
+    ]
+
+
+def test_gap_is_measured_from_the_latest_end():
+    # o2 ends before o1; the gap to o3 is 12:10 − 12:00 = 10 min, not 12:10 − 10:00.
+    assert _stretches(
+        ("2025-01-06 09:00", "2025-01-06 12:00"),
+        ("2025-01-06 09:30", "2025-01-06 10:00"),
+        ("2025-01-06 12:10", "2025-01-06 13:00"),
+    ) == [("2025-01-06", 14400, ["o1", "o2", "o3"])]
+
+
+def test_stretch_belongs_to_the_day_it_starts():
+    # 22:00–23:50, gap 10 min, 00:00–02:30: one stretch of 4.5 h dated the 6th.
+    assert _stretches(
+        ("2025-01-06 22:00", "2025-01-06 23:50"), ("2025-01-07 00:00", "2025-01-07 02:30")
+    ) == [("2025-01-06", 16200, ["o1", "o2"])]
+
+
+ORDERS = [
+    ("o1", "W1", "2025-01-06 10:00", "2025-01-06 12:00", 40),
+    ("o2", "W1", "2025-01-06 14:00", "2025-01-06 14:00", 5),  # zero length: pay, no time
+]
+SHIFTS = [
+    ("W1", "2025-01-06 09:00", "2025-01-06 11:00", "required"),  # overlaps o1: 09:00–12:00
+    ("W1", "2025-01-06 15:00", "2025-01-06 16:00", "online"),
+]
+
+
+def _daily(settings: Settings) -> dict:
+    ctx = context(dataset(orders=ORDERS, shifts=SHIFTS), settings)
+    return ctx.daily.collect().row(0, named=True)
+
+
+def test_required_shifts_count_and_online_shifts_do_not_on_the_orders_basis():
+    day = _daily(Settings())
+    # 09:00–12:00 (shift ∪ o1) = 3 h; the online hour does not count.
+    assert day["seconds"] == 3 * 3600 and day["hours"] == 3.0
+    # The zero-length order adds no time but its pay and count belong to the day.
+    assert day["pay_fen"] == 4500 and day["orders"] == 2 and day["order_ids"] == ["o1", "o2"]
+    assert day["day_type"] == "working_day" and day["min_wage_fen"] == 2300
+
+
+def test_online_basis_counts_every_shift():
+    # 09:00–12:00 plus 15:00–16:00 = 4 h.
+    assert _daily(Settings(basis="online"))["seconds"] == 4 * 3600
+
+
+def test_allowance_ratio_scales_working_hours():
+    # 3 h × (1 + 0.25) = 3.75 h; seconds stay the merged 10800.
+    day = _daily(Settings(allowance_ratio=Decimal("0.25")))
+    assert day["seconds"] == 10800 and day["hours"] == 3.75
+
+
+def test_time_after_the_audit_range_is_not_counted():
+    # 23:00–01:00 accepted on the last day: only its first hour is inside the range.
+    ds = dataset(orders=[("o1", "W1", "2025-01-31 23:00", "2025-02-01 01:00", 30)])
+    ctx = context(ds, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+    rows = ctx.daily.collect()
+    assert rows.select("date", "seconds").rows() == [(date(2025, 1, 31), 3600)]
