@@ -316,6 +316,52 @@ def rules(on: DateOpt = None, config: ConfigOpt = None) -> None:
     Console().print(table)
 
 
+_SEVERITY_WHY = {
+    "error": "error: a breach of a binding rule.",
+    "warning": "warning: a breach of a recommended standard, or a case to review.",
+}
+
+
+@app.command()
+@handled
+def rule(
+    code: Annotated[str, typer.Argument(help="Rule code, e.g. MW001.")], config: ConfigOpt = None
+) -> None:
+    """Explain one rule: what it checks, why, legal basis, parameters in force, an example."""
+    from rich.table import Table
+
+    from payaudit.rulepack import load_pack
+    from payaudit.rules.base import all_rules
+
+    found = all_rules().get(code.strip().upper())
+    if found is None:
+        raise ConfigError(f"Unknown rule code '{code}'; see `payaudit rules`.")
+    settings = settings_from(config)
+    pack = load_pack(settings.jurisdiction, settings.params)
+    today = date.today()
+    console = Console()
+    console.print(f"[bold]{found.code}[/] {found.name['en']} / {found.name['zh']}")
+    paragraphs = found.doc().split("\n\n")  # reflowed to the terminal's width
+    console.print("\n\n".join(" ".join(p.split()) for p in paragraphs), markup=False)
+    console.print(f"\n[bold]Severity[/] {_SEVERITY_WHY[found.severity]}")
+    console.print(f"[bold]Applies to[/] {', '.join(found.categories)}")
+    console.print(f"[bold]Legal basis[/] {found.basis}", highlight=False)
+    table = Table(title=f"Parameters of {pack.name} in force on {today}")
+    for column in ("name", "value", "unit", "in force since", "reference"):
+        table.add_column(column, overflow="fold")
+    for row in pack.in_force(today):
+        if row["name"] in found.params:
+            table.add_row(
+                row["name"],
+                _shown(row["value"]),
+                row["unit"],
+                str(row["effective_from"]),
+                row["reference"],
+            )
+    console.print(table)
+    console.print(f"[bold]Example[/] {found.example}", highlight=False)
+
+
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
