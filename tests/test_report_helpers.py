@@ -93,7 +93,8 @@ def workers_frame(ids: list[str], fs: pl.DataFrame) -> pl.DataFrame:
 
 def daily_frame(ids: list[str]) -> pl.DataFrame:
     rows = [
-        {"worker_id": w, "date": date(2025, 1, d), "day_type": "ordinary",
+        {"worker_id": w, "date": date(2025, 1, d),
+         "day_type": "working_day" if d % 7 else "statutory_holiday",
          "hours": 5.0 + (d + i) % 6, "longest_stretch_hours": 2.0 + (d * i) % 4,
          "pay_fen": 12_000, "min_wage_hourly": 23.0}
         for i, w in enumerate(ids) for d in range(1, 8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -86,7 +87,7 @@ def test_quiet_prints_nothing(tmp_path, capsys):
 
 def test_output_paths(tmp_path):
     names = lambda targets: [(f.name, p and p.name) for f, p in targets]  # noqa: E731
-    assert names(plan(["json"], None)) == [("json", None)]
+    assert names(plan(["json"], None)) == names(plan(["json"], Path("-"))) == [("json", None)]
     assert names(plan(["table"], None)) == []
     assert names(plan(["json"], tmp_path / "a.txt")) == [("json", "a.txt")]
     assert names(plan(["json", "parquet", "table"], tmp_path / "audit.json")) == [

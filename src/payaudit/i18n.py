@@ -21,6 +21,7 @@ TEXT: dict[str, dict[str, str]] = {
     "parameters": {"zh": "参数", "en": "Parameters"},
     "inputs": {"zh": "输入文件", "en": "Inputs"},
     "warnings": {"zh": "运行警告", "en": "Run warnings"},
+    "warning": {"zh": "警告", "en": "warning"},
     "by_rule": {"zh": "按规则统计", "en": "Findings by rule"},
     "by_severity": {"zh": "按严重程度统计", "en": "Findings by severity"},
     "by_category": {"zh": "按类别统计劳动者", "en": "Workers by category"},
@@ -62,6 +63,8 @@ TEXT: dict[str, dict[str, str]] = {
     "min_wage": {"zh": "小时最低工资", "en": "Hourly minimum wage"},
     "limit": {"zh": "上限", "en": "Limit"},
     "worker_days": {"zh": "人·天", "en": "worker-days"},
+    "by_day_type": {"zh": "按日期类型统计工作时间", "en": "Work by type of day"},
+    "day_type": {"zh": "日期类型", "en": "Type of day"},
     "hours_unit": {"zh": "小时", "en": "hours"},
     "cny_per_hour": {"zh": "元/小时", "en": "CNY/h"},
     "no_data": {"zh": "无数据", "en": "No data"},
@@ -122,11 +125,11 @@ SEVERITIES: dict[str, dict[str, str]] = {
     "warning": {"zh": "提示", "en": "Warning"},
 }
 
-DAY_TYPES: dict[str, dict[str, str]] = {
-    "ordinary": {"zh": "工作日", "en": "Working day"},
-    "rest": {"zh": "休息日", "en": "Rest day"},
-    "holiday": {"zh": "法定节假日", "en": "Statutory holiday"},
-    "adjusted": {"zh": "调休上班日", "en": "Adjusted working day"},
+DAY_TYPES: dict[str, dict[str, str]] = {  # calendar.DAY_TYPES
+    "working_day": {"zh": "工作日", "en": "Working day"},
+    "rest_day": {"zh": "休息日", "en": "Rest day"},
+    "statutory_holiday": {"zh": "法定节假日", "en": "Statutory holiday"},
+    "adjusted_working_day": {"zh": "调休上班日（补班）", "en": "Adjusted working day"},
 }
 
 UNITS: dict[str, dict[str, str]] = {

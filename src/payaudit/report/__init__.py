@@ -4,8 +4,8 @@ Where reports go (`emit`):
 
 - The Rich summary goes to the console given (stderr in the CLI) unless --quiet.
 - `table` alone: the summary is the report; with --output it is also written there as text.
-- Without --output, one machine format (json, csv, html) goes to stdout; several, or a binary
-  one (xlsx, parquet), is a ConfigError asking for --output.
+- Without --output (or with `-o -`), one machine format (json, csv, html) goes to stdout;
+  several, or a binary one (xlsx, parquet), is a ConfigError asking for --output.
 - With --output and one machine format: --output is the file (an existing folder gets
   `payaudit-report.<suffix>` in it).
 - With --output and several formats: an existing folder gets `payaudit-report.<suffix>` for each
@@ -48,7 +48,7 @@ def plan(formats: list[str], output: Path | None) -> list[tuple[Format, Path | N
     """Each format to write and its file (None: stdout), per the rules in this module's doc."""
     chosen = [get(name) for name in dict.fromkeys(f.lower() for f in formats or ["table"])]
     machine = [f for f in chosen if f.name != "table"]
-    if output is None:
+    if output is None or str(output) == "-":
         if len(machine) > 1:
             names = ", ".join(f.name for f in machine)
             raise ConfigError(f"Only one report can go to standard output; give --output to "
@@ -92,7 +92,7 @@ def emit(
     if report.truncated:
         text = t("truncated", options.lang, shown=report.findings.height,
                  total=report.total_findings)
-        console.print(f"[bold yellow]warning:[/] {text}", highlight=False)
+        console.print(f"[bold yellow]{t('warning', options.lang)}:[/] {text}", highlight=False)
 
 
 def _to_stdout(fmt: Format, report) -> None:

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from payaudit import __version__
-from payaudit.i18n import CATEGORIES, SEVERITIES, UNITS, column, label, t
+from payaudit.i18n import CATEGORIES, DAY_TYPES, SEVERITIES, UNITS, column, label, t
 
 from . import charts
 from .base import Format, register
@@ -157,11 +157,17 @@ def _details(report: Report) -> str:
     params = [[_cell(r[c]) for c in ("name", "value", "unit", "area_class", "effective_from",
                                      "reference")]
               for r in report.parameters.iter_rows(named=True)]
+    days = (report.daily.group_by("day_type").agg(pl.len(), pl.col("hours").sum())
+            .sort("day_type"))
+    day_rows = [[_cell(label(DAY_TYPES, d, lang)), _cell(n), _cell(hours)]
+                for d, n, hours in days.iter_rows()]
     warnings = "".join(f'<li class="warn">{escape(w)}</li>' for w in report.warnings)
     return (
         f"<h2>{escape(t('issues_by_code', lang))}</h2>"
         + _table([column("code", lang), column("severity", lang), t("count", lang)],
                  [[_cell(c), _severity(s, lang), _cell(n)] for c, s, n in issues.iter_rows()])
+        + f"<h2>{escape(t('by_day_type', lang))}</h2>"
+        + _table([t("day_type", lang), t("worker_days", lang), column("hours", lang)], day_rows)
         + (f"<h2>{escape(t('warnings', lang))}</h2><ul>{warnings}</ul>" if warnings else "")
         + f"<h2>{escape(t('inputs', lang))}</h2>"
         + _table([column(c, lang) for c in ("table", "path", "sha256", "rows_read",

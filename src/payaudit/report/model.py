@@ -165,8 +165,10 @@ def _placeholder(field: str, spec: str) -> pl.Expr:
     m = re.fullmatch(r"\.(\d+)f", spec)
     if m:  # a fixed number of decimals: through Decimal, which keeps trailing zeros
         return expr.cast(pl.Decimal(38, int(m.group(1)))).cast(pl.String)
-    if field in ("observed", "threshold"):
-        return expr.round(2).cast(pl.String)
+    if field in ("observed", "threshold"):  # money with its two decimals, other units as is
+        money = pl.col("unit").str.starts_with("CNY")
+        return pl.when(money).then(expr.cast(pl.Decimal(38, 2)).cast(pl.String)).otherwise(
+            expr.round(2).cast(pl.String))
     return expr.cast(pl.String)
 
 

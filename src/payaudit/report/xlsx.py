@@ -35,7 +35,7 @@ NUMBER_FORMATS = {
 SEVERITY_FILL = {"error": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
                  "warning": {"bg_color": "#FFEB9C", "font_color": "#9C5700"}}
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
+                    "strings_to_numbers": False, "constant_memory": True, "use_zip64": True}
 MAX_WIDTH = 60
 
 
@@ -62,66 +62,82 @@ def _localised(frame: pl.DataFrame, columns: list[str], lang: str) -> pl.DataFra
     return frame.rename({c: column(c, lang) for c in columns})
 
 
-def _sheet(wb: Any, name: str, frame: pl.DataFrame, columns: list[str], lang: str) -> None:
-    data = _localised(frame, columns, lang)
-    formats = {column(c, lang): f for c, f in NUMBER_FORMATS.items() if c in columns}
-    conditional = {}
-    if "severity" in columns:
-        conditional[column("severity", lang)] = [
-            {"type": "cell", "criteria": "==", "value": f'"{SEVERITIES[s][lang]}"',
-             "format": wb.add_format(fill)}
-            for s, fill in SEVERITY_FILL.items()
+class _Book:
+    """A workbook written row by row (constant memory: 500k findings stay out of RAM)."""
+
+    def __init__(self, out: BinaryIO, lang: str) -> None:
+        self.wb = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
+        self.lang = lang
+        self.bold = self.wb.add_format({"bold": True})
+        self.header = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.formats = {f: self.wb.add_format({"num_format": f})
+                        for f in {*NUMBER_FORMATS.values(), "yyyy-mm-dd"}}
+        self.fills = {s: self.wb.add_format(f) for s, f in SEVERITY_FILL.items()}
+
+    def block(self, ws: Any, top: int, frame: pl.DataFrame) -> None:
+        """`frame` (canonical column names) as a titled table with its rows from row `top`."""
+        data = _localised(frame, frame.columns, self.lang)
+        formats = [self.formats["yyyy-mm-dd"] if dtype == pl.Date
+                   else self.formats.get(NUMBER_FORMATS.get(name, ""))
+                   for name, dtype in frame.schema.items()]
+        ws.write_row(top, 0, data.columns, self.header)
+        for i, row in enumerate(data.iter_rows(), start=top + 1):
+            for j, value in enumerate(row):
+                if value is not None:
+                    ws.write(i, j, value, formats[j])
+
+    def sheet(self, name: str, frame: pl.DataFrame, columns: list[str]) -> None:
+        frame = frame.select(columns)
+        ws = self.wb.add_worksheet(name)
+        for j, width in enumerate(_widths(_localised(frame, columns, self.lang)).values()):
+            ws.set_column(j, j, width)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(1, frame.height), len(columns) - 1)
+        if "severity" in columns:
+            j = columns.index("severity")
+            for severity, fill in self.fills.items():
+                ws.conditional_format(1, j, max(1, frame.height), j, {
+                    "type": "cell", "criteria": "==",
+                    "value": f'"{SEVERITIES[severity][self.lang]}"', "format": fill})
+        self.block(ws, 0, frame)
+
+    def summary(self, report: Report) -> None:
+        lang, s = self.lang, report.summary
+        ws = self.wb.add_worksheet(t("summary", lang))
+        ws.set_column(0, 0, 36)
+        ws.set_column(1, 5, 22)
+        ws.write_string(0, 0, t("title", lang), self.wb.add_format({"bold": True, "font_size": 14}))
+        rows: list[tuple[str, Any]] = [
+            (t("version", lang), __version__),
+            (t("generated_at", lang), report.manifest["generated_at"]),
+            (t("jurisdiction", lang), report.manifest["jurisdiction"]),
+            (t("rule_pack", lang), report.manifest["rule_pack"]),
+            (t("command_line", lang), " ".join(map(str, report.manifest["command_line"]))),
+            (t("workers_total", lang), s["workers"]),
+            (t("out_of_scope", lang), s["workers_by_category"].get("independent", 0)),
+            (t("total_findings", lang), report.total_findings),
+            *((SEVERITIES[k][lang], n) for k, n in s["findings_by_severity"].items()),
+            (t("total_shortfall", lang), s["shortfall_cny"]),
         ]
-    data.write_excel(
-        wb, name, table_style="Table Style Light 9", column_formats=formats or None,
-        dtype_formats={pl.Date: "yyyy-mm-dd"}, conditional_formats=conditional or None,
-        column_widths=_widths(data), freeze_panes="A2", autofilter=True, float_precision=2,
-    )
-
-
-def _summary(wb: Any, report: Report) -> None:
-    lang, s = report.lang, report.summary
-    ws = wb.add_worksheet(t("summary", lang))
-    bold, money = wb.add_format({"bold": True}), wb.add_format({"num_format": "#,##0.00"})
-    ws.set_column(0, 0, 36)
-    ws.set_column(1, 5, 22)
-    ws.write_string(0, 0, t("title", lang), wb.add_format({"bold": True, "font_size": 14}))
-    rows: list[tuple[str, Any]] = [
-        (t("version", lang), __version__),
-        (t("generated_at", lang), report.manifest["generated_at"]),
-        (t("jurisdiction", lang), report.manifest["jurisdiction"]),
-        (t("rule_pack", lang), report.manifest["rule_pack"]),
-        (t("command_line", lang), " ".join(map(str, report.manifest["command_line"]))),
-        (t("workers_total", lang), s["workers"]),
-        (t("out_of_scope", lang), s["workers_by_category"].get("independent", 0)),
-        (t("total_findings", lang), report.total_findings),
-        *((SEVERITIES[k][lang], n) for k, n in s["findings_by_severity"].items()),
-        (t("total_shortfall", lang), s["shortfall_cny"]),
-    ]
-    if report.truncated:
-        rows.append((t("findings", lang), t("truncated", lang, shown=report.findings.height,
-                                             total=report.total_findings)))
-    for i, (key, value) in enumerate(rows, start=2):
-        ws.write_string(i, 0, key, bold)
-        if isinstance(value, str):
-            ws.write_string(i, 1, neutral(value))
-        else:
-            ws.write_number(i, 1, value, money if isinstance(value, float) else None)
-    by_rule = report.rule_totals.select("rule", "rule_name", "severity", "findings",
-                                         "shortfall_cny")
-    top = len(rows) + 3
-    ws.write_string(top, 0, t("by_rule", lang), bold)
-    _localised(by_rule, by_rule.columns, lang).write_excel(
-        wb, ws, position=(top + 1, 0), table_style="Table Style Light 9",
-        column_formats={column("shortfall_cny", lang): "#,##0.00"}, autofilter=False,
-    )
-    inputs = pl.DataFrame([vars(f) for f in report.inputs], schema={
-        c: pl.String if c in ("table", "path", "sha256") else pl.Int64
-        for c in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")})
-    top += by_rule.height + 3
-    ws.write_string(top, 0, t("inputs", lang), bold)
-    _localised(inputs, inputs.columns, lang).write_excel(
-        wb, ws, position=(top + 1, 0), table_style="Table Style Light 9", autofilter=False)
+        if report.truncated:
+            rows.append((t("findings", lang), t("truncated", lang, shown=report.findings.height,
+                                                 total=report.total_findings)))
+        for i, (key, value) in enumerate(rows, start=2):
+            ws.write_string(i, 0, key, self.bold)
+            if isinstance(value, str):
+                ws.write_string(i, 1, neutral(value))
+            else:
+                money = self.formats["#,##0.00"] if isinstance(value, float) else None
+                ws.write_number(i, 1, value, money)
+        top = len(rows) + 3
+        ws.write_string(top, 0, t("by_rule", lang), self.bold)
+        self.block(ws, top + 1, report.rule_totals.select(
+            "rule", "rule_name", "severity", "findings", "shortfall_cny"))
+        top += report.rule_totals.height + 3
+        ws.write_string(top, 0, t("inputs", lang), self.bold)
+        self.block(ws, top + 1, pl.DataFrame([vars(f) for f in report.inputs], schema={
+            c: pl.String if c in ("table", "path", "sha256") else pl.Int64
+            for c in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")}))
 
 
 @register
@@ -131,11 +147,10 @@ class XlsxFormat(Format):
     binary = True
 
     def write(self, report: Report, out: BinaryIO) -> None:
-        lang = report.lang
-        wb = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS | {"use_zip64": True})
-        _summary(wb, report)
-        _sheet(wb, t("findings", lang), report.findings, FINDINGS, lang)
-        _sheet(wb, t("workers", lang), report.workers, WORKERS, lang)
-        _sheet(wb, t("data_issues", lang), report.issues, ISSUES, lang)
-        _sheet(wb, t("parameters", lang), report.parameters, PARAMETERS, lang)
-        wb.close()
+        book, lang = _Book(out, report.lang), report.lang
+        book.summary(report)
+        book.sheet(t("findings", lang), report.findings, FINDINGS)
+        book.sheet(t("workers", lang), report.workers, WORKERS)
+        book.sheet(t("data_issues", lang), report.issues, ISSUES)
+        book.sheet(t("parameters", lang), report.parameters, PARAMETERS)
+        book.wb.close()
