@@ -1,0 +1,138 @@
+"""run_audit: the AuditResult the reports read (findings, workers, daily, parameters, issues)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from helpers import audit, dataset
+from payaudit.audit import run_audit
+from payaudit.config import Settings
+from payaudit.dataset import ISSUE_SCHEMA
+from payaudit.errors import ConfigError
+from payaudit.findings import FINDING_SCHEMA
+from payaudit.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA
+from payaudit.rules.base import select_rules
+
+ORDERS = [
+    # W2 first in the file: findings are still sorted by worker, period, rule.
+    ("o9", "W2", "2025-01-06 08:00", "2025-01-06 13:00", 200),  # 5 h stretch, paid 40/h
+    ("o1", "W1", "2024-12-30 08:00", "2024-12-30 17:30", 100),  # 9.5 h: FT001, FT002, MW001
+    ("o2", "W1", "2025-01-28 10:00", "2025-01-28 11:00", 10),  # 除夕 2025, statutory
+]
+ROSTER = [
+    ("W1", "platform_managed", "渝中区"),
+    ("W2", "platform_managed", "城口县", {"platform": "美团"}),
+    ("W3", "independent", "渝中区"),
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return audit(dataset(orders=ORDERS, workers=ROSTER))
+
+
+def test_frames_have_their_schemas(result):
+    assert result.findings.schema == pl.Schema(FINDING_SCHEMA)
+    assert result.workers.schema == pl.Schema(WORKER_SCHEMA)
+    assert result.daily.schema == pl.Schema(DAILY_SCHEMA)
+    assert result.parameters.schema == pl.Schema(PARAMETER_SCHEMA)
+    assert result.dataset.issues.schema == pl.Schema(ISSUE_SCHEMA)
+    assert result.rules == ["FT001", "FT002", "HP001", "MW001"]
+    assert result.rule_pack.startswith("cn-chongqing")
+
+
+def test_findings_sorted_by_worker_period_rule(result):
+    keys = result.findings.select("worker_id", "period_start", "rule").rows()
+    assert [(w, p.isoformat(), r) for w, p, r in keys] == [
+        ("W1", "2024-12-30", "FT001"),
+        ("W1", "2024-12-30", "FT002"),
+        ("W1", "2024-12-30", "MW001"),  # December: 9.5 × 21 = 199.50 − 100 = 99.50
+        ("W1", "2025-01-01", "MW001"),  # January (from the 1st): 1 × 23 − 10 = 13.00
+        ("W1", "2025-01-28", "HP001"),  # no working day in January: warning
+        ("W2", "2025-01-06", "FT001"),
+    ]
+    owed = result.findings.filter(rule="MW001")["shortfall_fen"].to_list()
+    assert owed == [9950, 1300]
+
+
+def test_findings_carry_category_platform_severity_message(result):
+    w2 = result.findings.filter(worker_id="W2").row(0, named=True)
+    assert w2["platform"] == "美团" and w2["category"] == "platform_managed"
+    assert w2["severity"] == "warning"
+    assert w2["message"] == (
+        "On 2025-01-06 orders ran continuously for 5.00 h, over the 4.00 h limit without a break"
+    )
+    w1 = result.findings.filter(worker_id="W1")
+    assert set(w1["platform"]) == {"unknown"}
+
+
+def test_workers_list_independents_out_of_scope(result):
+    rows = {r["worker_id"]: r for r in result.workers.iter_rows(named=True)}
+    assert set(rows) == {"W1", "W2", "W3"}
+    assert not rows["W3"]["in_scope"] and rows["W3"]["findings"] == 0
+    # W1: 9.5 + 1 = 10.5 h, 110.00 paid, 99.50 + 13.00 owed.
+    assert rows["W1"]["hours"] == 10.5 and rows["W1"]["pay_fen"] == 11000
+    assert rows["W1"]["days_worked"] == 2 and rows["W1"]["shortfall_fen"] == 11250
+    assert rows["W1"]["findings"] == 5
+    assert rows["W2"]["area_class"] == 2 and rows["W2"]["effective_hourly_cny"] == 40.0
+
+
+def test_daily_rows(result):
+    day = result.daily.filter(worker_id="W2").row(0, named=True)
+    assert day["hours"] == 5.0 and day["longest_stretch_hours"] == 5.0
+    assert day["min_wage_hourly"] == 22.0 and day["day_type"] == "working_day"
+
+
+def test_parameters_in_force_over_the_range(result):
+    # The range 2024-12-30 – 2025-01-28 spans the 2025-01-01 change: both values, both classes.
+    wages = result.parameters.filter(name="min_wage_hourly").select("area_class", "value").rows()
+    assert wages == [(1, "21"), (1, "23"), (2, "20"), (2, "22")]
+    assert set(result.parameters["name"]) == {
+        "holiday_min_ratio",
+        "max_continuous_hours",
+        "max_daily_hours",
+        "min_break_minutes",
+        "min_wage_hourly",
+    }
+    assert result.parameters["reference"].is_not_null().all()
+
+
+def test_select_and_ignore_with_prefixes():
+    ds = dataset(orders=ORDERS, workers=ROSTER)
+    result = run_audit(ds, Settings(), select_rules(["FT"], ["FT002"]))
+    assert set(result.findings["rule"]) == {"FT001"} and result.rules == ["FT001"]
+    with pytest.raises(ConfigError, match="ZZ"):
+        select_rules(["ZZ"])
+
+
+def test_from_to_restrict_the_audit():
+    result = audit(
+        dataset(orders=ORDERS, workers=ROSTER),
+        date_from=date(2025, 1, 1),
+        date_to=date(2025, 1, 31),
+    )
+    assert result.findings.filter(pl.col("period_start") < date(2025, 1, 1)).height == 0
+    assert result.findings.filter(rule="MW001")["shortfall_fen"].to_list() == [1300]
+
+
+def test_chinese_messages():
+    result = audit(dataset(orders=ORDERS, workers=ROSTER), Settings(lang="zh"), select=["MW"])
+    assert result.findings["message"][1] == (
+        "2025-01-01至2025-01-28，每工作小时报酬10.00元，低于小时最低工资23.00元，应补发13.00元"
+    )
+
+
+def test_unknown_bridging_year_is_a_warning_and_a_data_issue():
+    ds = dataset(orders=[("o1", "W1", "2027-03-01 10:00", "2027-03-01 11:00", 30)])
+    result = audit(ds, Settings(district="渝中区"))
+    assert len(result.warnings) == 1 and "2027" in result.warnings[0]
+    assert result.dataset.issues["code"].to_list() == ["D010"]
+
+
+def test_no_orders_no_findings():
+    result = audit(dataset(workers=ROSTER))
+    assert result.findings.height == 0 and result.workers.height == 3
+    assert result.daily.height == 0
