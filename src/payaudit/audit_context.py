@@ -52,7 +52,8 @@ class AuditContext:
       settings.district; unknown → class 1), area_known, hours_system, part_time, monthly_wage,
       injury_insurance, occupational_injury, in_roster, _path, _row.
     - `calendar`: date, day_type, holiday_zh, holiday_en, bridging_known, review, over the range.
-    - `factor`: 1 + allowance_ratio, an exact Fraction: working seconds = seconds × factor.
+    - `factor`: 1 + allowance_ratio, an exact Fraction: working seconds = seconds × factor;
+      `working_hours(seconds_expr)` the same in hours for display.
     - `issues`: the audit's data issues (D009 unknown area), dataset.ISSUE_SCHEMA.
 
     Derived (cached):
@@ -82,6 +83,10 @@ class AuditContext:
     @cached_property
     def factor(self) -> Fraction:
         return worktime.allowance_factor(self.settings.allowance_ratio)
+
+    def working_hours(self, seconds: pl.Expr) -> pl.Expr:
+        """Merged seconds as working hours (Float64, for display): × factor / 3600."""
+        return seconds * self.factor.numerator / self.factor.denominator / 3600
 
     def for_categories(self, frame: pl.LazyFrame, categories: tuple[str, ...]) -> pl.LazyFrame:
         chosen = self.workers.filter(pl.col("category").is_in(categories)).select("worker_id")
@@ -122,7 +127,7 @@ class AuditContext:
                 pl.col("seconds", "pay_fen", "cost_fen", "tip_fen").fill_null(0),
                 pl.col("orders").fill_null(0).cast(pl.Int64),
                 pl.col("order_ids").fill_null([]),
-                hours=pl.col("seconds").fill_null(0) * float(self.factor) / 3600,
+                hours=self.working_hours(pl.col("seconds").fill_null(0)),
             )
             .join(self.calendar.select("date", "day_type", "holiday_zh"), on="date", how="left")
             .join(worker, on="worker_id", how="left")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import RATIO_DEN, AuditContext, evidence, ratio_num
+from payaudit.audit_context import RATIO_DEN, AuditContext, cny, evidence, ratio_num
 from payaudit.money import div_half_up
 from payaudit.rules.base import Rule, register
 
@@ -47,7 +47,6 @@ class HolidayPremium(Rule):
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
-        num, den = ctx.factor.numerator, ctx.factor.denominator
         days = ctx.for_categories(ctx.daily, self.categories).filter(pl.col("seconds") > 0)
         days = days.with_columns(month=pl.col("date").dt.truncate("1mo"))
         baseline = (
@@ -65,8 +64,8 @@ class HolidayPremium(Rule):
         owed_num = r * pl.col("base_pay") * pl.col("seconds")
         paid_num = RATIO_DEN * pl.col("pay_fen") * pl.col("base_seconds")
         no_baseline = pl.col("base_seconds").is_null()
-        hours = pl.col("seconds") * num / den / 3600
-        base_hours = pl.col("base_seconds") * num / den / 3600
+        hours = pl.col("hours")
+        base_hours = ctx.working_hours(pl.col("base_seconds"))
         return holidays.filter(no_baseline | (paid_num <= owed_num)).select(
             "worker_id",
             severity=pl.when(no_baseline).then(pl.lit("warning")).otherwise(pl.lit(self.severity)),
@@ -82,8 +81,8 @@ class HolidayPremium(Rule):
                 date="date",
                 holiday="holiday_zh",
                 hours=hours.round(4),
-                pay_cny=(pl.col("pay_fen") / 100).round(2),
-                baseline_pay_cny=(pl.col("base_pay") / 100).round(2),
+                pay_cny=cny(pl.col("pay_fen")),
+                baseline_pay_cny=cny(pl.col("base_pay")),
                 baseline_hours=base_hours.round(4),
                 order_ids="order_ids",
             ),

@@ -78,7 +78,7 @@ class HourlyMinimumWage(Rule):
             .with_columns(required=div_half_up(pl.col("required_num"), 3600 * den))
             .filter((pl.col("seconds") > 0) & (pl.col("eligible") < pl.col("required")))
         )
-        hours = pl.col("seconds") * num / den / 3600
+        hours = ctx.working_hours(pl.col("seconds"))
         return periods.select(
             "worker_id",
             period_start=pl.max_horizontal("period_start", pl.lit(ctx.date_from)),
