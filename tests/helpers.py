@@ -9,7 +9,8 @@ from decimal import Decimal
 import polars as pl
 
 from payaudit.audit import run_audit
-from payaudit.audit_context import AuditContext, build_context, canonical_schema
+from payaudit.audit_context import AuditContext, build_context
+from payaudit.audit_inputs import canonical_schema
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset

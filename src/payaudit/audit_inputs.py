@@ -1,0 +1,117 @@
+"""The inputs as the audit sees them: canonical frames with every contract column, and the
+workers resolved from every table (category, platform, district, area class; SPEC §4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from payaudit.config import Settings
+from payaudit.contracts import TABLES, contract
+from payaudit.dataset import ISSUE_SCHEMA, Dataset
+from payaudit.rulepack import RulePack, canonical_district_expr
+
+_DTYPES = {
+    "text": pl.String,
+    "enum": pl.String,
+    "district": pl.String,
+    "time": pl.Datetime("us"),
+    "date": pl.Date,
+    "money": pl.Int64,
+    "bool": pl.Boolean,
+    "number": pl.Float64,
+}
+DEFAULT_AREA_CLASS = 1  # SPEC §4: a worker whose area is unknown is audited at class 1
+
+
+def canonical_schema(table: str) -> dict[str, pl.DataType]:
+    """The columns and types of a canonical frame (docs/architecture.md)."""
+    columns = {c.name: _DTYPES[c.type] for c in contract(table).columns}
+    return columns | {"_path": pl.String, "_row": pl.Int64}
+
+
+def table_frame(dataset: Dataset, table: str) -> pl.LazyFrame:
+    """A table's canonical frame with every contract column; empty when it was not given."""
+    given = dataset.frame(table)
+    schema = canonical_schema(table)
+    if given is None:
+        return pl.LazyFrame(schema=schema)
+    return given.lazy().with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in schema.items() if name not in given
+    )
+
+
+def _most_frequent(orders: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """Per worker, the value of `column` on most orders (ties: the smallest value)."""
+    counts = orders.drop_nulls(column).group_by("worker_id", column).agg(n=pl.len())
+    return (
+        counts.sort("worker_id", "n", column, descending=[False, True, False])
+        .group_by("worker_id")
+        .agg(pl.col(column).first())
+    )
+
+
+def resolve_workers(
+    dataset: Dataset, settings: Settings, pack: RulePack, orders: pl.LazyFrame, on: date
+) -> pl.LazyFrame:
+    ids = pl.concat(
+        [table_frame(dataset, t).select("worker_id") for t in TABLES if t in dataset.frames]
+        or [pl.LazyFrame(schema={"worker_id": pl.String})]
+    ).unique()
+    roster = table_frame(dataset, "workers").with_columns(in_roster=pl.lit(True))
+    order_district = _most_frequent(
+        orders.with_columns(district=canonical_district_expr("district")), "district"
+    ).rename({"district": "order_district"})
+    order_platform = _most_frequent(
+        table_frame(dataset, "orders").select("worker_id", "platform"), "platform"
+    ).rename({"platform": "order_platform"})
+    known = pl.coalesce(
+        canonical_district_expr("district"),
+        "order_district",
+        canonical_district_expr(pl.lit(settings.district, pl.String)),
+    )
+    workers = (
+        ids.join(roster, on="worker_id", how="left")
+        .join(order_district, on="worker_id", how="left")
+        .join(order_platform, on="worker_id", how="left")
+        .with_columns(
+            category=pl.col("category").fill_null(settings.default_category),
+            platform=pl.coalesce(
+                "platform", "order_platform", pl.lit(settings.platform or "unknown")
+            ),
+            in_roster=pl.col("in_roster").fill_null(False),
+            given_district=pl.coalesce("district", pl.lit(settings.district, pl.String)),
+            district=pl.coalesce(known, "district", pl.lit(settings.district, pl.String)),
+            _on=pl.lit(on),
+        )
+    )
+    return (
+        pack.with_area_class(workers, "district", "_on")
+        .with_columns(
+            area_known=pl.col("area_class").is_not_null(),
+            area_class=pl.col("area_class").fill_null(DEFAULT_AREA_CLASS).cast(pl.Int8),
+        )
+        .drop("_on", "order_district", "order_platform")
+        .sort("worker_id")
+    )
+
+
+def area_issues(workers: pl.DataFrame, lang: str | None) -> pl.DataFrame:
+    """D009 for each in-scope worker whose area class is unknown: audited at class 1."""
+    text = {
+        "zh": "劳动者 {} 的工作区县未知，按一类区域审计",
+        "en": "The district of worker {} is unknown; audited at area class 1",
+    }["zh" if lang == "zh" else "en"]
+    prefix, suffix = text.split("{}")
+    unknown = workers.filter(~pl.col("area_known") & (pl.col("category") != "independent"))
+    return unknown.select(
+        code=pl.lit("D009"),
+        severity=pl.lit("warning"),
+        table=pl.when("in_roster").then(pl.lit("workers")).otherwise(pl.lit("orders")),
+        path=pl.col("_path"),
+        row=pl.col("_row"),
+        column=pl.lit("district"),
+        value=pl.col("given_district"),
+        message=pl.concat_str(pl.lit(prefix), "worker_id", pl.lit(suffix)),
+    ).cast(ISSUE_SCHEMA)
