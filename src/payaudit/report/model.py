@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from payaudit.audit import message
 from payaudit.dataset import InputFile
 from payaudit.findings import SEVERITIES
 from payaudit.i18n import rule_names
@@ -158,38 +158,15 @@ def parameter_values(parameters: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def _placeholder(field: str, spec: str) -> pl.Expr:
-    if field == "shortfall":
-        return cny_text("shortfall_fen")
-    expr = pl.col(field)
-    m = re.fullmatch(r"\.(\d+)f", spec)
-    if m:  # a fixed number of decimals: through Decimal, which keeps trailing zeros
-        return expr.cast(pl.Decimal(38, int(m.group(1)))).cast(pl.String)
-    if field in ("observed", "threshold"):  # money with its two decimals, other units as is
-        money = pl.col("unit").str.starts_with("CNY")
-        return pl.when(money).then(expr.cast(pl.Decimal(38, 2)).cast(pl.String)).otherwise(
-            expr.round(2).cast(pl.String))
-    return expr.cast(pl.String)
-
-
-def _template(text: str) -> pl.Expr:
-    parts: list[pl.Expr] = []
-    for literal, field, spec, _ in string.Formatter().parse(text):
-        if literal:
-            parts.append(pl.lit(literal))
-        if field is not None:
-            parts.append(_placeholder(field, spec or "").fill_null(""))
-    return pl.concat_str(parts) if parts else pl.lit("")
-
-
 def _messages(findings: pl.DataFrame, lang: str) -> pl.Expr:
-    """Each finding's message in `lang` from its rule's template; the engine's text otherwise."""
+    """Each finding's message in `lang` (the engine wrote it in the config's language, or
+    English) from its rule's template, with the engine's own templating; else kept as is."""
     rules = all_rules()
     expr: Any = pl
     for code in findings.get_column("rule").unique().to_list():
         template = getattr(rules.get(code), "message", {}).get(lang)
         if template:
-            expr = expr.when(pl.col("rule") == code).then(_template(template))
+            expr = expr.when(pl.col("rule") == code).then(message(template, lang))
     if expr is pl:
         return pl.col("message")
     return expr.otherwise(pl.col("message")).alias("message")

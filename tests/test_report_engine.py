@@ -1,0 +1,97 @@
+"""Reports of a real audit (run_audit on hand-built canonical frames) and through `payaudit
+check`: the registered rules' names, the stdout/stderr split, exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import openpyxl
+import polars as pl
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from helpers import audit, dataset
+from payaudit.cli import app
+from payaudit.report import ReportOptions, emit
+from payaudit.rules.base import all_rules
+
+ORDERS = [
+    ("o1", "W1", "2024-12-30 08:00", "2024-12-30 17:30", 100),  # long day, low pay
+    ("o2", "W1", "2025-01-28 10:00", "2025-01-28 11:00", 10),  # 除夕
+    ("o9", '=HYPERLINK("http://x")', "2025-01-06 08:00", "2025-01-06 13:00", 200),
+]
+ROSTER = [
+    ("W1", "platform_managed", "渝中区", {"name": "王小明", "phone": "13900001111"}),
+    ('=HYPERLINK("http://x")', "platform_managed", "城口县"),
+    ("W3", "independent", "渝中区"),
+]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return dataset(orders=ORDERS, workers=ROSTER)
+
+
+@pytest.fixture(scope="module")
+def result(ds):
+    return audit(ds)
+
+
+def test_zh_reports_of_a_real_audit_have_no_english_rule_names(tmp_path, result):
+    assert result.findings.height > 0
+    emit(result, ["json", "csv", "xlsx", "html"], tmp_path, ReportOptions(lang="zh"),
+         Console(stderr=True, quiet=True))
+    english = [r.name["en"] for r in all_rules().values()]
+    texts = [(tmp_path / f"payaudit-report.{f}").read_text("utf-8-sig")
+             for f in ("json", "csv", "html")]
+    book = openpyxl.load_workbook(tmp_path / "payaudit-report.xlsx")
+    texts.append(str([[c.value for c in row] for ws in book for row in ws.iter_rows()]))
+    for text in texts:
+        assert not [name for name in english if name in text]
+        assert "王小明" not in text and "13900001111" not in text
+    doc = json.loads(texts[0])
+    assert len(doc["findings"]) == result.findings.height
+    assert doc["summary"]["workers_by_category"] == {"independent": 1, "platform_managed": 2}
+    findings = book["违规事项"]
+    assert all(c.data_type != "f" for row in findings.iter_rows() for c in row)
+
+
+def fake_loader(monkeypatch, ds):
+    """`payaudit check` with this dataset in place of the loader's."""
+    module = types.ModuleType("payaudit.io")
+    module.load_dataset = lambda *args, **kwargs: ds
+    monkeypatch.setitem(sys.modules, "payaudit.io", module)
+
+
+def test_check_json_on_stdout_summary_on_stderr(monkeypatch, ds, tmp_path):
+    fake_loader(monkeypatch, ds)
+    run = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json", "--lang", "en"])
+    assert run.exit_code == 1, run.output  # the audit has errors
+    doc = json.loads(run.stdout)
+    assert doc["summary"]["findings_by_rule"]
+    assert "Findings by rule" in run.stderr and "Findings by rule" not in run.stdout
+
+
+def test_check_writes_every_format_and_redacts(monkeypatch, ds, tmp_path):
+    fake_loader(monkeypatch, ds)
+    out = tmp_path / "reports"
+    out.mkdir()
+    args = ["check", str(tmp_path), "--output", str(out), "--redact", "--quiet",
+            "--fail-on", "never"] + [a for f in ("json", "csv", "xlsx", "parquet", "html")
+                                     for a in ("--format", f)]
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    assert run.stdout == "" and run.stderr == ""
+    ids = set(pl.read_parquet(out / "payaudit-report.parquet")["worker_id"])
+    assert ids and all(i.startswith("P-") for i in ids)
+    assert ids == {f["worker_id"] for f in
+                   json.loads((out / "payaudit-report.json").read_text())["findings"]}
+
+
+def test_check_binary_format_without_output_is_exit_2(monkeypatch, ds, tmp_path):
+    fake_loader(monkeypatch, ds)
+    run = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "xlsx"])
+    assert run.exit_code == 2 and "give --output" in run.stderr and run.stdout == ""
