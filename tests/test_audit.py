@@ -136,3 +136,23 @@ def test_no_orders_no_findings():
     result = audit(dataset(workers=ROSTER))
     assert result.findings.height == 0 and result.workers.height == 3
     assert result.daily.height == 0
+
+
+def test_workers_come_from_every_table_naming_them():
+    # W9 is only in the payouts; weather names no worker.
+    ds = dataset(
+        orders=ORDERS,
+        workers=ROSTER,
+        payouts=[
+            {
+                "worker_id": "W9",
+                "period_start": "2025-01-01",
+                "period_end": "2025-01-31",
+                "gross": 3000,
+            }
+        ],
+        weather=[{"date": "2025-01-06", "max_temp_c": 10.0}],
+    )
+    result = audit(ds, Settings(district="渝中区"))
+    assert result.workers["worker_id"].to_list() == ["W1", "W2", "W3", "W9"]
+    assert result.workers.filter(worker_id="W9")["category"].to_list() == ["platform_managed"]

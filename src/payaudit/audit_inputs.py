@@ -55,9 +55,11 @@ def _most_frequent(orders: pl.LazyFrame, column: str) -> pl.LazyFrame:
 def resolve_workers(
     dataset: Dataset, settings: Settings, pack: RulePack, orders: pl.LazyFrame, on: date
 ) -> pl.LazyFrame:
+    # Every table that names workers (weather does not), given or empty.
     ids = pl.concat(
-        [table_frame(dataset, t).select("worker_id") for t in TABLES if t in dataset.frames]
-        or [pl.LazyFrame(schema={"worker_id": pl.String})]
+        table_frame(dataset, t).select("worker_id")
+        for t in TABLES
+        if "worker_id" in contract(t).names
     ).unique()
     roster = table_frame(dataset, "workers").with_columns(in_roster=pl.lit(True))
     order_district = _most_frequent(
