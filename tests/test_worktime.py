@@ -35,7 +35,7 @@ def test_overlapping_orders_count_once():
         ("W1", "2025-01-06 10:30", "2025-01-06 11:00"),
         ("W2", "2025-01-06 09:30", "2025-01-06 10:30"),  # another worker: not merged with W1
     )
-    assert _days(worktime.daily_seconds(frame)) == {
+    assert _days(worktime.daily_seconds(worktime.merge_intervals(frame))) == {
         ("W1", "2025-01-06"): 7200,
         ("W2", "2025-01-06"): 3600,
     }
@@ -50,13 +50,15 @@ def test_an_order_inside_another_does_not_end_the_merge():
     )
     merged = worktime.merge_intervals(frame).collect()
     assert merged.height == 1
-    assert _days(worktime.daily_seconds(frame)) == {("W1", "2025-01-06"): 12600}
+    assert _days(worktime.daily_seconds(worktime.merge_intervals(frame))) == {
+        ("W1", "2025-01-06"): 12600
+    }
 
 
 def test_interval_crossing_midnight_is_split():
     # 23:00–01:30: 1 h on the 6th, 1.5 h on the 7th.
     frame = _intervals(("W1", "2025-01-06 23:00", "2025-01-07 01:30"))
-    assert _days(worktime.daily_seconds(frame)) == {
+    assert _days(worktime.daily_seconds(worktime.merge_intervals(frame))) == {
         ("W1", "2025-01-06"): 3600,
         ("W1", "2025-01-07"): 5400,
     }
@@ -65,7 +67,7 @@ def test_interval_crossing_midnight_is_split():
 def test_interval_spanning_several_days():
     # 22:00 on the 6th to 02:00 on the 8th: 2 h, 24 h, 2 h.
     frame = _intervals(("W1", "2025-01-06 22:00", "2025-01-08 02:00"))
-    assert _days(worktime.daily_seconds(frame)) == {
+    assert _days(worktime.daily_seconds(worktime.merge_intervals(frame))) == {
         ("W1", "2025-01-06"): 7200,
         ("W1", "2025-01-07"): 86400,
         ("W1", "2025-01-08"): 7200,
@@ -74,7 +76,9 @@ def test_interval_spanning_several_days():
 
 def test_interval_ending_at_midnight_stays_on_its_day():
     frame = _intervals(("W1", "2025-01-06 23:00", "2025-01-07 00:00"))
-    assert _days(worktime.daily_seconds(frame)) == {("W1", "2025-01-06"): 3600}
+    assert _days(worktime.daily_seconds(worktime.merge_intervals(frame))) == {
+        ("W1", "2025-01-06"): 3600
+    }
 
 
 def test_allowance_factor_is_exact():

@@ -89,11 +89,8 @@ class AuditContext:
 
     @cached_property
     def daily(self) -> pl.LazyFrame:
-        time = (
-            worktime.split_days(self.merged)
-            .group_by("worker_id", "date")
-            .agg(pl.col("seconds").sum())
-            .filter(pl.col("date").is_between(self.date_from, self.date_to))
+        time = worktime.daily_seconds(self.merged).filter(
+            pl.col("date").is_between(self.date_from, self.date_to)
         )
         pay = self.orders.group_by("worker_id", "date").agg(
             pay_fen=pl.col("pay").sum(),

@@ -50,14 +50,10 @@ def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def daily_seconds(intervals: pl.LazyFrame) -> pl.LazyFrame:
-    """Merged working seconds per worker and day (before the allowance).
-    In: worker_id, start, end. Out: worker_id, date, seconds."""
-    return (
-        split_days(merge_intervals(intervals))
-        .group_by("worker_id", "date")
-        .agg(pl.col("seconds").sum())
-    )
+def daily_seconds(merged: pl.LazyFrame) -> pl.LazyFrame:
+    """Working seconds per worker and day (before the allowance) of merged intervals.
+    In: worker_id, start, end (merged). Out: worker_id, date, seconds."""
+    return split_days(merged).group_by("worker_id", "date").agg(pl.col("seconds").sum())
 
 
 def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
