@@ -35,9 +35,10 @@ def _cell(value: Any, cls: str = "") -> str:
     return f"<td{klass}>{escape('' if value is None else str(value))}</td>"
 
 
-def _table(headers: list[str], rows: list[list[str]], sortable: bool = False) -> str:
+def _table(headers: list[str], rows: list[list[str]], lang: str, sortable: bool = False) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
+    body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows) or (
+        f'<tr><td class="note" colspan="{len(headers)}">{escape(t("no_data", lang))}</td></tr>')
     cls = ' class="sortable"' if sortable else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -122,9 +123,9 @@ def _summary(report: Report) -> str:
     return html + (
         f"<h2>{escape(t('by_rule', lang))}</h2>"
         + _table([column(c, lang) for c in ("rule", "rule_name", "severity", "findings",
-                                             "shortfall_cny")], by_rule)
+                                             "shortfall_cny")], by_rule, lang)
         + f"<h2>{escape(t('by_category', lang))}</h2>"
-        + _table([column("category", lang), t("count", lang)], cats)
+        + _table([column("category", lang), t("count", lang)], cats, lang)
     )
 
 
@@ -146,7 +147,7 @@ def _findings(report: Report) -> str:
     notes.append(t("sort_hint", lang))
     return (f"<h2>{escape(t('findings', lang))}</h2>"
             + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
-            + _table([column(c, lang) for c in cols], rows, sortable=True))
+            + _table([column(c, lang) for c in cols], rows, lang, sortable=True))
 
 
 def _details(report: Report) -> str:
@@ -154,8 +155,8 @@ def _details(report: Report) -> str:
     issues = report.issues.group_by("code", "severity").len().sort("code")
     inputs = [[_cell(f.table), _cell(f.path), _cell(f.sha256[:16] + "…"), _cell(f.rows_read),
                _cell(f.rows_audited), _cell(f.rows_rejected)] for f in report.inputs]
-    params = [[_cell(r[c]) for c in ("name", "value", "unit", "area_class", "effective_from",
-                                     "reference")]
+    params = [[_cell(r["name"]), _cell(r["value"]), _cell(label(UNITS, r["unit"], lang)),
+               _cell(r["area_class"]), _cell(r["effective_from"]), _cell(r["reference"])]
               for r in report.parameters.iter_rows(named=True)]
     days = (report.daily.group_by("day_type").agg(pl.len(), pl.col("hours").sum())
             .sort("day_type"))
@@ -165,16 +166,18 @@ def _details(report: Report) -> str:
     return (
         f"<h2>{escape(t('issues_by_code', lang))}</h2>"
         + _table([column("code", lang), column("severity", lang), t("count", lang)],
-                 [[_cell(c), _severity(s, lang), _cell(n)] for c, s, n in issues.iter_rows()])
+                 [[_cell(c), _severity(s, lang), _cell(n)] for c, s, n in issues.iter_rows()],
+                 lang)
         + f"<h2>{escape(t('by_day_type', lang))}</h2>"
-        + _table([t("day_type", lang), t("worker_days", lang), column("hours", lang)], day_rows)
+        + _table([t("day_type", lang), t("worker_days", lang), column("hours", lang)], day_rows,
+                 lang)
         + (f"<h2>{escape(t('warnings', lang))}</h2><ul>{warnings}</ul>" if warnings else "")
         + f"<h2>{escape(t('inputs', lang))}</h2>"
         + _table([column(c, lang) for c in ("table", "path", "sha256", "rows_read",
-                                             "rows_audited", "rows_rejected")], inputs)
+                                             "rows_audited", "rows_rejected")], inputs, lang)
         + f"<h2>{escape(t('parameters', lang))}</h2>"
         + _table([column(c, lang) for c in ("name", "value", "unit", "area_class",
-                                             "effective_from", "reference")], params)
+                                             "effective_from", "reference")], params, lang)
         + f'<p class="note">{escape(t("command_line", lang))}: <code>'
         + escape(" ".join(map(str, report.manifest["command_line"]))) + "</code></p>"
     )

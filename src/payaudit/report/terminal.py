@@ -48,7 +48,8 @@ def render(report: Report, console: Console, verbose: bool = False) -> None:
     for f in report.inputs:
         inputs.add_row(f.table, escape(f.path), str(f.rows_read), str(f.rows_audited),
                        str(f.rows_rejected))
-    console.print(inputs)
+    if report.inputs:
+        console.print(inputs)
 
     cats = _table(t("by_category", lang), column("category", lang), t("count", lang), right=1)
     for cat, n in s["workers_by_category"].items():
