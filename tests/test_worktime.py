@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import context, dataset
 from payaudit import worktime
@@ -175,3 +177,21 @@ def test_time_after_the_audit_range_is_not_counted():
     ctx = context(ds, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
     rows = ctx.daily.collect()
     assert rows.select("date", "seconds").rows() == [(date(2025, 1, 31), 3600)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 3 * 1440), st.integers(0, 600)), min_size=1, max_size=12))
+@settings(max_examples=60, deadline=None)
+def test_merged_time_per_day_is_the_union_of_minutes(spans):
+    # Brute force: the set of minutes covered, counted per day, must equal the merged seconds.
+    base = datetime(2025, 1, 6)
+    rows = [
+        ("W1", str(base + timedelta(minutes=s)), str(base + timedelta(minutes=s + n)))
+        for s, n in spans
+    ]
+    covered = {m for s, n in spans for m in range(s, s + n)}
+    expected: dict[tuple[str, str], int] = {}
+    for m in covered:
+        day = (base + timedelta(minutes=m)).date().isoformat()
+        expected[("W1", day)] = expected.get(("W1", day), 0) + 60
+    merged = worktime.merge_intervals(_intervals(*rows))
+    assert _days(worktime.daily_seconds(merged)) == expected
