@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 from rich.console import Console
 
@@ -115,3 +116,14 @@ def test_json_writes_evil_worker_id_as_plain_string(tmp_path):
     _, out = run(tmp_path, "json")
     doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
     assert EVIL in {f["worker_id"] for f in doc["findings"]}
+
+
+def test_evidence_that_is_not_a_json_object_cannot_break_the_document(tmp_path):
+    result = make_result(tmp_path)
+    bad = ['{"a": 1', "[1, 2]", None, '{bad}']
+    result.findings = result.findings.with_columns(
+        pl.Series("evidence", bad * 3, pl.String))
+    emit(result, ["json"], tmp_path / "r.json", ReportOptions(), Console(stderr=True, quiet=True))
+    doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [f["evidence"] for f in doc["findings"][:4]] == [
+        {"text": '{"a": 1'}, {"text": "[1, 2]"}, {}, {"text": "{bad}"}]

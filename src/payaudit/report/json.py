@@ -25,10 +25,11 @@ def _object(fields: list[str]) -> pl.Expr:
 
 
 def _evidence() -> pl.Expr:
-    """Evidence is a JSON object held as text; it goes in as is. Anything else (never expected)
-    is kept as a string under "text" rather than breaking the document."""
-    ev = pl.col("evidence").str.strip_chars()
-    is_object = ev.str.starts_with("{") & ev.str.ends_with("}")
+    """Evidence is a JSON object held as text; it goes in as is once Polars has parsed it. Any
+    other text (never expected) is kept as a string under "text" rather than breaking the
+    document."""
+    ev = pl.col("evidence")
+    is_object = ev.str.json_path_match("$").str.starts_with("{")  # null when not valid JSON
     return (
         pl.when(ev.is_null()).then(pl.lit("{}"))
         .when(is_object).then(ev)
