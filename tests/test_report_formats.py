@@ -148,3 +148,15 @@ def test_truncation_is_the_same_everywhere(tmp_path):
     assert pl.read_csv(files["csv"]).height == 3
     assert len(xlsx_findings(files["xlsx"])[1]) == 3
     assert "first 3 of 12" in files["html"].read_text("utf-8")
+
+
+def test_excel_row_limit_is_said_not_silent(tmp_path, monkeypatch):
+    from payaudit.report import xlsx
+
+    monkeypatch.setattr(xlsx, "EXCEL_ROWS", 5)
+    _, files = write_all(tmp_path)
+    assert len(xlsx_findings(files["xlsx"])[1]) == 5
+    summary = [c.value for row in openpyxl.load_workbook(files["xlsx"])["Summary"].iter_rows()
+               for c in row]
+    assert any("at most 5 rows" in str(v) for v in summary)
+    assert len(json.loads(files["json"].read_text("utf-8"))["findings"]) == 12

@@ -49,6 +49,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "本页仅列出前 {shown} 条；全部事项见 JSON、CSV 或 Excel 报告。",
         "en": "This page lists the first {shown}; the JSON, CSV and Excel reports list them all.",
     },
+    "xlsx_rows_capped": {
+        "zh": "Excel 每张工作表最多容纳 {shown} 行：此处仅列出前 {shown} 条；"
+              "全部事项见 JSON、CSV 或 Parquet 报告。",
+        "en": "An Excel sheet holds at most {shown} rows: the first {shown} findings are listed "
+              "here; the JSON, CSV and Parquet reports list them all.",
+    },
     # Charts.
     "chart_hourly": {
         "zh": "每位劳动者的实际小时收入与最低工资",

@@ -37,6 +37,7 @@ SEVERITY_FILL = {"error": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
                     "strings_to_numbers": False, "constant_memory": True, "use_zip64": True}
 MAX_WIDTH = 60
+EXCEL_ROWS = 1_048_575  # below the header; xlsxwriter would silently drop any further row
 
 
 def _width(text: str) -> int:
@@ -87,7 +88,7 @@ class _Book:
                     ws.write(i, j, value, formats[j])
 
     def sheet(self, name: str, frame: pl.DataFrame, columns: list[str]) -> None:
-        frame = frame.select(columns)
+        frame = frame.select(columns).head(EXCEL_ROWS)
         ws = self.wb.add_worksheet(name)
         for j, width in enumerate(_widths(_localised(frame, columns, self.lang)).values()):
             ws.set_column(j, j, width)
@@ -122,6 +123,8 @@ class _Book:
         if report.truncated:
             rows.append((t("findings", lang), t("truncated", lang, shown=report.findings.height,
                                                  total=report.total_findings)))
+        if report.findings.height > EXCEL_ROWS:
+            rows.append((t("findings", lang), t("xlsx_rows_capped", lang, shown=EXCEL_ROWS)))
         for i, (key, value) in enumerate(rows, start=2):
             ws.write_string(i, 0, key, self.bold)
             if isinstance(value, str):
