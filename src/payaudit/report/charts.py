@@ -51,7 +51,7 @@ def bars(items: list[tuple[str, float, float | None]], title: str, unit: str,
     """One horizontal bar per (label, value, reference); the reference is a red tick."""
     if not items:
         return ""
-    top = _nice_max(max(max(v, r or 0) for _, v, r in items))
+    top = _nice_max(max(max(v, 0 if r is None or math.isnan(r) else r) for _, v, r in items))
     span = WIDTH - 20 - LABEL_W
 
     def to_x(value: float) -> float:
@@ -60,13 +60,13 @@ def bars(items: list[tuple[str, float, float | None]], title: str, unit: str,
     body: list[str] = []
     for i, (label, value, ref) in enumerate(items):
         y = 10 + i * (BAR_H + 4)
-        low = highlight_below_ref and ref is not None and value < ref
+        low = highlight_below_ref and ref is not None and value < ref  # False for NaN
         body.append(f'<text x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">'
                     f"{escape(label[:22])}</text>")
         body.append(f'<rect class="bar" x="{LABEL_W}" y="{y}" height="{BAR_H}" '
                     f'width="{max(0.5, to_x(value) - LABEL_W):.1f}" fill="{RED if low else BLUE}">'
                     f"<title>{escape(label)}: {value:,.2f}</title></rect>")
-        if ref is not None:
+        if ref is not None and not math.isnan(ref):
             x = to_x(ref)
             body.append(f'<line class="ref" x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" '
                         f'y2="{y + BAR_H + 2}" stroke="{RED}" stroke-width="2"/>')

@@ -67,6 +67,13 @@ def _bins(values: pl.Series, limit: float | None) -> list[int]:
     return [counts.get(i, 0) for i in range(top)]
 
 
+def _histogram(report: Report, daily_column: str, parameter: str, title: str) -> str:
+    lang, limit = report.lang, _limit(report, parameter)
+    return charts.histogram(
+        _bins(report.daily[daily_column], limit), BIN_HOURS, limit, t(title, lang),
+        t("hours_unit", lang), t("worker_days", lang), t("limit", lang))
+
+
 def _charts(report: Report) -> str:
     lang = report.lang
     min_wage = report.daily.group_by("worker_id").agg(
@@ -77,20 +84,14 @@ def _charts(report: Report) -> str:
               .sort("effective_hourly_cny").head(HOURLY_WORKERS))
     owed = report.workers.filter(pl.col("shortfall_fen") > 0).sort(
         "shortfall_fen", descending=True).head(SHORTFALL_WORKERS)
-    hours, h = t("hours_unit", lang), report.daily
     parts = [
         ("chart_hourly", charts.bars(
             [(r["worker_id"], r["effective_hourly_cny"] or 0.0, r["min_wage"])
              for r in hourly.iter_rows(named=True)],
             t("chart_hourly", lang), t("cny_per_hour", lang), t("min_wage", lang), True)),
-        ("chart_daily", charts.histogram(
-            _bins(h["hours"], _limit(report, "max_daily_hours")), BIN_HOURS,
-            _limit(report, "max_daily_hours"), t("chart_daily", lang), hours,
-            t("worker_days", lang), t("limit", lang))),
-        ("chart_stretch", charts.histogram(
-            _bins(h["longest_stretch_hours"], _limit(report, "max_continuous_hours")), BIN_HOURS,
-            _limit(report, "max_continuous_hours"), t("chart_stretch", lang), hours,
-            t("worker_days", lang), t("limit", lang))),
+        ("chart_daily", _histogram(report, "hours", "max_daily_hours", "chart_daily")),
+        ("chart_stretch", _histogram(report, "longest_stretch_hours", "max_continuous_hours",
+                                     "chart_stretch")),
         ("chart_shortfall", charts.bars(
             [(r["worker_id"], r["shortfall_cny"], None) for r in owed.iter_rows(named=True)],
             t("chart_shortfall", lang), column("shortfall_cny", lang))),
