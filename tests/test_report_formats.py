@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from rich.console import Console
 
-from payaudit.i18n import column
+from payaudit.i18n import CATEGORIES, COLUMNS, SEVERITIES, TEXT, column
 from payaudit.report import ReportOptions, emit
 from payaudit.rules.base import all_rules
 from test_report_helpers import EVIL, ID_NUMBER, NAME, PHONE, make_result, stub_rule  # noqa: F401
@@ -108,6 +108,11 @@ def test_zh_reports_have_no_english_rule_names(tmp_path):
         for name in english:
             assert name not in text, (fmt, name)
         assert "测试小时最低工资" in text or fmt == "json", fmt
+    ui = [w["en"] for w in (*TEXT.values(), *COLUMNS.values(), *SEVERITIES.values(),
+                            *CATEGORIES.values()) if w["en"] != w["zh"] and len(w["en"]) > 3]
+    for fmt in ("html", "xlsx"):  # headings and titles in Chinese too (identifiers aside)
+        text = re.sub(r"<[^>]*>", " ", texts[fmt])
+        assert not [w for w in ui if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)], fmt
     assert openpyxl.load_workbook(files["xlsx"]).sheetnames == [
         "概要", "违规事项", "劳动者", "数据问题", "参数"]
     assert pl.read_csv(files["csv"]).columns[0] == column("rule", "zh")
