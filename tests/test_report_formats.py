@@ -3,6 +3,7 @@ no English rule names; --redact leaves no id, name, phone or id number behind.""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from decimal import Decimal
@@ -165,3 +166,12 @@ def test_excel_row_limit_is_said_not_silent(tmp_path, monkeypatch):
                for c in row]
     assert any("at most 5 rows" in str(v) for v in summary)
     assert len(json.loads(files["json"].read_text("utf-8"))["findings"]) == 12
+
+
+def test_zh_terminal_summary_is_chinese(tmp_path):
+    out = io.StringIO()
+    emit(make_result(tmp_path), ["table"], None, ReportOptions(lang="zh", verbose=True),
+         Console(file=out, width=200))
+    text = out.getvalue()
+    assert "测试小时最低工资" in text and "按规则统计" in text
+    assert "Stub hourly minimum wage" not in text and "Findings" not in text
