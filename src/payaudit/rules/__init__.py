@@ -1,3 +1,12 @@
 """Rule families. Importing this package registers every rule."""
 
-from payaudit.rules import fatigue, holiday, wage  # noqa: F401
+from payaudit.rules import (  # noqa: F401
+    fatigue,
+    heat,
+    holiday,
+    insurance,
+    overtime,
+    payment,
+    wage,
+    wage_monthly,
+)

@@ -1,0 +1,192 @@
+"""High temperature (HT001–HT003) with the weather table: the day's forecast maximum where the
+worker works (the worker's district, FACTS.md §6: art. 8 acts on the forecast) decides what
+outdoor work is allowed. Platform work (riding, delivering, driving) is taken as outdoor work."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from payaudit.audit_context import AuditContext, evidence
+from payaudit.rulepack import canonical_district_expr
+from payaudit.rules.base import Rule, register
+from payaudit.rules.overtime import employee_days, hours, scaled
+
+_US = pl.duration(microseconds=1)
+_BASIS = "《防暑降温措施管理办法》（安监总安健〔2012〕89号）第八条; 渝人社发〔2021〕38号 第（七）项"
+_DOC = """
+
+    The day's temperature is the weather row of the worker's district (roster, else the most
+    frequent order district) for that date, else the city-wide row (district empty); several
+    rows for one place and date: the highest. A day without weather is never a finding."""
+
+
+def temperatures(ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
+    """`days` (worker_id, date, …) with `temp`, the day's forecast maximum where the worker
+    works; days without a temperature are dropped."""
+    weather = ctx.weather.filter(pl.col("date").is_between(ctx.date_from, ctx.date_to))
+    local = (
+        weather.filter(pl.col("district").is_not_null())
+        .group_by("date", district=canonical_district_expr("district"))
+        .agg(local=pl.col("max_temp_c").max())
+    )
+    city = (
+        weather.filter(pl.col("district").is_null())
+        .group_by("date")
+        .agg(city=pl.col("max_temp_c").max())
+    )
+    return (
+        days.join(ctx.workers.select("worker_id", "district"), on="worker_id", how="left")
+        .join(local, on=["date", "district"], how="left")
+        .join(city, on="date", how="left")
+        .with_columns(temp=pl.coalesce("local", "city"))
+        .drop_nulls("temp")
+    )
+
+
+def midday_seconds(ctx: AuditContext) -> pl.LazyFrame:
+    """Per worker and day, the merged working seconds inside [heat_midday_start,
+    heat_midday_end) of that day (the hottest hours)."""
+    pieces = ctx.merged.with_columns(
+        date=pl.date_ranges(pl.col("start").dt.date(), (pl.col("end") - _US).dt.date())
+    ).explode("date")
+    for name in ("heat_midday_start", "heat_midday_end"):
+        pieces = ctx.pack.asof(pieces, name, out=name)
+    day = pl.col("date").cast(pl.Datetime("us"))
+    since = day + pl.duration(seconds=scaled(pl.col("heat_midday_start"), 1))
+    until = day + pl.duration(seconds=scaled(pl.col("heat_midday_end"), 1))
+    inside = pl.min_horizontal("end", until) - pl.max_horizontal("start", since)
+    return pieces.group_by("worker_id", "date").agg(
+        midday=inside.dt.total_seconds().clip(lower_bound=0).sum()
+    )
+
+
+class _Heat(Rule):
+    """A rule over the days with working time and a temperature in [params[0], params[1])."""
+
+    severity = "error"
+    unit = "°C"
+    basis = _BASIS
+
+    def days(self, ctx: AuditContext) -> pl.LazyFrame:
+        return ctx.for_categories(ctx.daily, self.categories).filter(pl.col("seconds") > 0)
+
+    def breach(self, ctx: AuditContext) -> pl.Expr:
+        return pl.lit(True)
+
+    def check(self, ctx: AuditContext) -> pl.LazyFrame:
+        days = temperatures(ctx, self.days(ctx))
+        days = ctx.pack.asof(days, self.params[0], out="low")
+        band = pl.col("temp") >= pl.col("low")
+        if len(self.params) > 1:
+            days = ctx.pack.asof(days, self.params[1], out="high")
+            band &= pl.col("temp") < pl.col("high")
+        found = days.filter(band).filter(self.breach(ctx))
+        return found.select(
+            "worker_id",
+            period_start="date",
+            period_end="date",
+            observed="temp",
+            threshold="low",
+            unit=pl.lit(self.unit),
+            shortfall_fen=pl.lit(0),
+            evidence=evidence(**self.evidence(ctx)),
+            basis=pl.lit(self.basis),
+        )
+
+    def evidence(self, ctx: AuditContext) -> dict[str, pl.Expr]:
+        return {"hours": hours(ctx, "work"), "order_ids": pl.col("order_ids")}
+
+
+@register
+class HeatStop(_Heat):
+    """Work on a day whose forecast maximum is at least `heat_stop_temp_c` (40 °C), when
+    outdoor work must stop for the day: any working time that day is a finding."""
+
+    __doc__ = (__doc__ or "") + _DOC
+    code = "HT001"
+    name = {"en": "Work at 40 °C or above", "zh": "40℃以上高温作业"}
+    categories = ("platform_managed", "employee")
+    params = ("heat_stop_temp_c",)
+    message = {
+        "zh": "{period_start}最高气温{observed}°C，达到{threshold}°C应停止室外作业，但仍安排工作",
+        "en": "On {period_start} the forecast maximum was {observed} °C, at or above "
+        "{threshold} °C when outdoor work must stop, yet there was work",
+    }
+    example = "W1 delivered orders on 2025-08-20 with a 41 °C forecast → observed 41, threshold 40."
+
+    def days(self, ctx: AuditContext) -> pl.LazyFrame:
+        return super().days(ctx).with_columns(work=pl.col("seconds") * ctx.factor.numerator)
+
+
+@register
+class HeatLimit(_Heat):
+    """Work on a day at `heat_limit_temp_c` (37 °C) or more but below `heat_stop_temp_c`
+    (40 °C) that is longer than `heat_max_hours` (6 h of working time), or that falls in the
+    hottest hours `heat_midday_start`–`heat_midday_end` (12:00–15:00; any overlap, even a
+    minute). Exactly 6 h outside the midday hours is no finding."""
+
+    __doc__ = (__doc__ or "") + _DOC
+    code = "HT002"
+    name = {"en": "Work limits at 37–40 °C", "zh": "37–40℃高温作业时间"}
+    categories = ("platform_managed", "employee")
+    params = ("heat_limit_temp_c", "heat_stop_temp_c", "heat_max_hours", "heat_midday_start",
+              "heat_midday_end")  # fmt: skip
+    message = {
+        "zh": "{period_start}最高气温{observed}°C（不低于{threshold}°C），工作超过规定时长或在"
+        "午间高温时段工作",
+        "en": "On {period_start} the forecast maximum was {observed} °C (at least {threshold} "
+        "°C), and work exceeded the hours allowed or fell in the hottest midday hours",
+    }
+    example = (
+        "W1 worked 7 h on 2025-08-12 (38 °C), 1 h of it from 13:00 → observed 38, threshold 37; "
+        "evidence hours 7, midday_minutes 60."
+    )
+
+    def days(self, ctx: AuditContext) -> pl.LazyFrame:
+        days = ctx.pack.asof(super().days(ctx), "heat_max_hours", out="max_hours")
+        days = days.join(midday_seconds(ctx), on=["worker_id", "date"], how="left")
+        return days.with_columns(
+            pl.col("midday").fill_null(0), work=pl.col("seconds") * ctx.factor.numerator
+        )
+
+    def breach(self, ctx: AuditContext) -> pl.Expr:
+        too_long = pl.col("work") > scaled(pl.col("max_hours"), ctx.factor.denominator)
+        return too_long | (pl.col("midday") > 0)
+
+    def evidence(self, ctx: AuditContext) -> dict[str, pl.Expr]:
+        return super().evidence(ctx) | {
+            "max_hours": pl.col("max_hours"),
+            "midday_minutes": (pl.col("midday") / 60).round(2),
+        }
+
+
+@register
+class HeatOvertime(_Heat):
+    """Overtime by an employee on a day at `heat_no_overtime_temp_c` (35 °C) or more but below
+    `heat_limit_temp_c` (37 °C). Overtime as OT001 for full-time employees on standard hours:
+    working time beyond `standard_daily_hours` (8 h) on a working day (补班 included), any
+    working time on a rest day or statutory holiday. Exactly 8 h on a working day is none."""
+
+    __doc__ = (__doc__ or "") + _DOC
+    code = "HT003"
+    name = {"en": "Overtime at 35–37 °C", "zh": "35–37℃高温天加班"}
+    categories = ("employee",)
+    params = ("heat_no_overtime_temp_c", "heat_limit_temp_c", "standard_daily_hours")
+    message = {
+        "zh": "{period_start}最高气温{observed}°C（不低于{threshold}°C），仍安排加班",
+        "en": "On {period_start} the forecast maximum was {observed} °C (at least {threshold} "
+        "°C), yet the employee worked overtime",
+    }
+    example = (
+        "W1 (employee, standard hours) worked 10 h on Monday 2025-07-14 (36 °C) → observed "
+        "36, threshold 35; evidence overtime_hours 2."
+    )
+
+    def days(self, ctx: AuditContext) -> pl.LazyFrame:
+        return employee_days(ctx, ("standard",))
+
+    def breach(self, ctx: AuditContext) -> pl.Expr:
+        return pl.col("over") > 0
+
+    def evidence(self, ctx: AuditContext) -> dict[str, pl.Expr]:
+        return super().evidence(ctx) | {"overtime_hours": hours(ctx, "over")}

@@ -1,0 +1,110 @@
+"""Injury insurance coverage: 工伤保险 of employees (IN001), 职业伤害保障 of platform-managed
+workers on the pilot platforms (IN002)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from payaudit.audit_context import AuditContext
+from payaudit.rules.base import Rule, register
+from payaudit.rules.payment import select_findings
+
+
+def _uninsured(ctx: AuditContext, categories: tuple[str, ...], column: str) -> pl.LazyFrame:
+    """Workers in `categories` whose roster says `column` is false (empty: unknown, skipped)."""
+    chosen = ctx.workers.filter(pl.col("category").is_in(categories) & ~pl.col(column))
+    return chosen.select("worker_id", "_row")
+
+
+@register
+class NoInjuryInsurance(Rule):
+    """An employee not insured under 工伤保险 (work-injury insurance).
+
+    A finding for each employee whose roster has injury_insurance false; empty means unknown and
+    is no finding. The period is the audited range; observed = days with working time in it.
+    An employee working for several platforms must be insured by each (seed item 九); the
+    roster states one flag per worker, so that is what is checked.
+    """
+
+    code = "IN001"
+    name = {"en": "No work-injury insurance", "zh": "未参加工伤保险"}
+    severity = "error"
+    categories = ("employee",)
+    unit = "days"
+    basis = "《工伤保险条例》第二条; 渝人社发〔2021〕38号 第（九）项"
+    message = {
+        "zh": "劳动者未参加工伤保险（{period_start}至{period_end}工作{observed}天）",
+        "en": "The employee is not insured under 工伤保险 (work-injury insurance); {observed} days "
+        "worked from {period_start} to {period_end}",
+    }
+    example = "W1, an employee with injury_insurance = 否 → a finding over the audited range."
+
+    def check(self, ctx: AuditContext) -> pl.LazyFrame:
+        worked = (
+            ctx.daily.filter(pl.col("seconds") > 0)
+            .group_by("worker_id")
+            .agg(days=pl.len().cast(pl.Int64))
+        )
+        found = (
+            _uninsured(ctx, self.categories, "injury_insurance")
+            .join(worked, on="worker_id", how="left")
+            .with_columns(
+                pl.col("days").fill_null(0),
+                period_start=pl.lit(ctx.date_from),
+                period_end=pl.lit(ctx.date_to),
+            )
+        )
+        return select_findings(
+            self, found, pl.col("days").cast(pl.Float64), pl.lit(0.0), roster_row="_row"
+        )
+
+
+@register
+class NoOccupationalInjuryCover(Rule):
+    """A platform-managed worker without 职业伤害保障 who worked for a platform in the pilot.
+
+    A finding for each platform-managed worker whose roster has occupational_injury false
+    (empty: unknown, no finding) and who accepted orders, on days in the audited range, for a
+    platform that was in the occupational-injury pilot on that day
+    (`occupational_injury_pilot_platforms`, from 2022-07-01, widened 2025-07-01, and every
+    platform of the pilot industries from `occupational_injury_all_platforms`). The period
+    runs from the first to the last such day; observed = the number of such days; evidence
+    names the platforms. Orders without a platform take `--platform`, else none is in the pilot.
+    """
+
+    code = "IN002"
+    name = {"en": "No occupational injury cover", "zh": "未参加职业伤害保障"}
+    severity = "error"
+    categories = ("platform_managed",)
+    # The pilot list is a list, which the parameters table of the report cannot show; the
+    # rule-pack names are in the docstring.
+    unit = "days"
+    basis = (
+        "人社部发〔2021〕110号; 人社部发〔2025〕24号; 渝人社规〔2025〕14号; "
+        "渝人社发〔2021〕38号 第（九）项"
+    )
+    message = {
+        "zh": "{period_start}至{period_end}在职业伤害保障试点平台工作{observed}天，"
+        "未参加职业伤害保障",
+        "en": "Worked {observed} days from {period_start} to {period_end} for a platform in the "
+        "occupational-injury pilot without 职业伤害保障 cover",
+    }
+    example = (
+        "W1 (platform_managed, occupational_injury = 否) delivered for 美团 on 2025-03-03 and "
+        "2025-03-05 → observed 2 days."
+    )
+
+    def check(self, ctx: AuditContext) -> pl.LazyFrame:
+        uninsured = _uninsured(ctx, self.categories, "occupational_injury")
+        days = ctx.orders.select("worker_id", "date", "platform").unique()
+        days = days.join(uninsured, on="worker_id", how="semi")
+        pilot = ctx.pack.with_pilot_platform(days, "platform", "date").filter("pilot_platform")
+        found = pilot.group_by("worker_id").agg(
+            period_start=pl.col("date").min(),
+            period_end=pl.col("date").max(),
+            days=pl.col("date").n_unique().cast(pl.Int64),
+            platforms=pl.col("platform").unique().sort(),
+        )
+        return select_findings(
+            self, found, pl.col("days").cast(pl.Float64), pl.lit(0.0), platforms="platforms"
+        )
