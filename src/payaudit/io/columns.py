@@ -1,0 +1,50 @@
+"""Headers → canonical columns (SPEC §2): matched case-insensitively after trimming against
+`[columns.TABLE]` of the config, then the canonical name, then its aliases (in every table).
+The config comes first: a user who maps a header means it, even over a built-in alias."""
+
+from __future__ import annotations
+
+from payaudit.config import Settings
+from payaudit.contracts import aliases, contract
+from payaudit.errors import ConfigError, InputError
+
+
+def key(header: str) -> str:
+    return header.replace("\ufeff", "").strip().casefold()
+
+
+def candidates(table: str, settings: Settings) -> dict[str, str]:
+    """Normalised header → canonical column, in order of preference (first spelling wins)."""
+    names = contract(table).names
+    found: dict[str, str] = {}
+    for header, column in settings.columns.get(table, {}).items():
+        if column not in names:
+            raise ConfigError(
+                f"[columns.{table}] maps '{header}' to '{column}', which is not a column of "
+                f"{table} ({', '.join(names)})."
+            )
+        found.setdefault(key(header), column)
+    for column in names:
+        found.setdefault(key(column), column)
+    for column in names:
+        for alias in aliases(column):
+            found.setdefault(key(alias), column)
+    return found
+
+
+def map_headers(table: str, headers: list[str], settings: Settings, path: str) -> dict[str, str]:
+    """Canonical column → the header holding it; the best-ranked header wins a column twice
+    claimed. Raises InputError naming the first required column no header matches."""
+    ranked = candidates(table, settings)
+    rank = {spelling: n for n, spelling in enumerate(ranked)}
+    chosen: dict[str, str] = {}
+    for header in sorted((h for h in headers if key(h) in ranked), key=lambda h: rank[key(h)]):
+        chosen.setdefault(ranked[key(header)], header)
+    for column in contract(table).columns:
+        if column.required and column.name not in chosen:
+            spellings = ", ".join((column.name, *aliases(column.name)[:3]))
+            raise InputError(
+                f"{path} has no column '{column.name}' required in {table} "
+                f"(headers such as {spellings}; or map one under [columns.{table}] in the config)."
+            )
+    return chosen

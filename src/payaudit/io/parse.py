@@ -1,0 +1,135 @@
+"""Raw cells → contract types, as Polars expressions (vectorised; no Python per row).
+
+Each parser takes the raw column and its dtype (CSV and Excel give text; Parquet and JSON give
+their own types) and returns the typed value, null when the cell is empty or unreadable; a cell
+is unreadable (D002/D006) when its text is not empty but its value is null.
+
+Money becomes exact Int64 fen from the decimal digits, never through a float; a third decimal
+and beyond is rounded half-up to the fen (12.345 → 1235 fen). Times are naive Asia/Shanghai:
+an offset is converted, epoch seconds/milliseconds are UTC, Excel serial numbers are local;
+a bare date in a time column means midnight.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from payaudit.contracts import Column
+
+TZ = "Asia/Shanghai"
+TIME = pl.Datetime("us")
+_NAIVE = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
+_OFFSET = ("%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
+# 2025/1/6, 2025.01.06, 2025年1月6日 (with T or space before a time) → 2025-1-6 + space.
+_DATE_PART = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T ]?\s*"
+_MONEY = r"^([+-])?(\d{1,15})?(?:\.(\d+))?$"
+_MONEY_NOISE = r"[,\s¥￥元]|RMB|CNY|人民币"
+_TRUE = ("true", "yes", "y", "t", "1", "是", "有", "真")
+_FALSE = ("false", "no", "n", "f", "0", "否", "无", "假")
+_BOOLS = dict.fromkeys(_TRUE, True) | dict.fromkeys(_FALSE, False)
+_EXCEL_EPOCH = pl.datetime(1899, 12, 30, time_unit="us")
+
+
+def text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The cell as trimmed text, null when empty; 1001.0 from a spreadsheet reads 1001."""
+    if dtype.is_float():
+        whole = raw.cast(pl.Int64, strict=False)
+        value = pl.when(raw == whole).then(whole.cast(pl.String)).otherwise(raw.cast(pl.String))
+    else:
+        value = raw.cast(pl.String, strict=False).str.strip_chars()
+    return pl.when(value != "").then(value)
+
+
+def _local(moment: pl.Expr) -> pl.Expr:
+    """A UTC or offset time as naive Asia/Shanghai time."""
+    return moment.dt.convert_time_zone(TZ).dt.replace_time_zone(None).dt.cast_time_unit("us")
+
+
+def _epoch_ms(ms: pl.Expr) -> pl.Expr:
+    utc = pl.from_epoch(ms.round().cast(pl.Int64), time_unit="ms").dt.replace_time_zone("UTC")
+    return _local(utc)
+
+
+def _from_number(x: pl.Expr) -> pl.Expr:
+    """Excel serial days (local), else epoch seconds or milliseconds (UTC), told by magnitude."""
+    serial = _EXCEL_EPOCH + pl.duration(seconds=(x * 86400).round().cast(pl.Int64))
+    return (
+        pl.when((x >= 1) & (x < 1e6))
+        .then(serial)
+        .when((x >= 1e8) & (x < 1e11))
+        .then(_epoch_ms(x * 1000))
+        .when((x >= 1e11) & (x < 1e14))
+        .then(_epoch_ms(x))
+    )
+
+
+def time(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if isinstance(dtype, pl.Datetime):
+        return (_local(raw) if dtype.time_zone else raw).cast(TIME)
+    if dtype == pl.Date:
+        return raw.cast(TIME)
+    if dtype.is_numeric():
+        return _from_number(raw.cast(pl.Float64))
+    s = text(raw, dtype).str.replace(_DATE_PART, "${1}-${2}-${3} ").str.strip_chars()
+    s = s.str.replace(r"(?i)z$", "+00:00")
+    return pl.coalesce(
+        *(s.str.to_datetime(f, time_unit="us", strict=False) for f in _NAIVE),
+        *(_local(s.str.to_datetime(f, time_unit="us", strict=False)) for f in _OFFSET),
+        s.str.to_date("%Y-%m-%d", strict=False).cast(TIME),
+        _from_number(s.cast(pl.Float64, strict=False)),
+    )
+
+
+def date(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    return raw if dtype == pl.Date else time(raw, dtype).dt.date()
+
+
+def money(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Exact fen: digits before the point × 100, two decimals, the third rounds half-up."""
+    if dtype.is_integer():
+        return raw.cast(pl.Int64) * 100
+    s = text(raw, dtype).str.replace_all(_MONEY_NOISE, "")
+    parts = s.str.extract_groups(_MONEY)
+    whole = parts.struct[1].cast(pl.Int64).fill_null(0)
+    decimals = parts.struct[2].str.pad_end(3, "0").str.slice(0, 3).cast(pl.Int64).fill_null(0)
+    fen = whole * 100 + decimals // 10 + (decimals % 10 >= 5).cast(pl.Int64)
+    fen = pl.when(parts.struct[0] == "-").then(-fen).otherwise(fen)
+    has_digits = parts.struct[1].is_not_null() | parts.struct[2].is_not_null()
+    return pl.when(s.str.contains(_MONEY) & has_digits).then(fen)
+
+
+def boolean(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Boolean:
+        return raw
+    low = text(raw, dtype).str.to_lowercase()
+    return low.replace_strict(_BOOLS, default=None, return_dtype=pl.Boolean)
+
+
+def number(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_numeric():
+        return raw.cast(pl.Float64)
+    s = text(raw, dtype).str.replace(r"\s*(℃|°C|°|C)$", "")
+    return s.cast(pl.Float64, strict=False)
+
+
+def enum(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The canonical value of any of its spellings (case-insensitive), else null."""
+    spellings = {s.lower(): value for value, names in column.values.items() for s in names}
+    low = text(raw, dtype).str.to_lowercase()
+    return low.replace_strict(spellings, default=None, return_dtype=pl.String)
+
+
+PARSERS = {"time": time, "date": date, "money": money, "bool": boolean, "number": number}
+
+
+def value(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The typed value of a raw column for `column` of the contract."""
+    if column.type == "enum":
+        parsed = enum(column, raw, dtype)
+    elif column.type in PARSERS:
+        parsed = PARSERS[column.type](raw, dtype)
+    else:  # text, district
+        parsed = text(raw, dtype)
+    if column.default is not None:
+        parsed = pl.when(text(raw, dtype).is_null()).then(pl.lit(column.default)).otherwise(parsed)
+    return parsed
