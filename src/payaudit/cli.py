@@ -362,6 +362,77 @@ def rule(
     console.print(f"[bold]Example[/] {found.example}", highlight=False)
 
 
+@app.command()
+@handled
+def validate(
+    paths: Paths = None,
+    orders: TableFile = None,
+    payouts: TableFile = None,
+    shifts: TableFile = None,
+    workers: TableFile = None,
+    weather: TableFile = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="table, json or csv (the issues).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Issues file.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
+    import dataclasses
+    import json
+
+    from rich.table import Table
+
+    from payaudit.io import load_dataset
+    from payaudit.schema import ISSUES
+
+    # --output without --format: the file's extension says which.
+    if fmt is None:
+        fmt = "table" if output is None else "csv" if output.suffix.lower() == ".csv" else "json"
+    if fmt not in ("table", "json", "csv"):
+        raise ConfigError(f"--format must be table, json or csv for validate, not '{fmt}'.")
+    settings = settings_from(config)
+    explicit = _explicit(
+        orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
+    )
+    dataset = load_dataset(list(paths or []), explicit, settings, sheet)
+    issues = dataset.issues
+    files = Table(title="Inputs")
+    for column in ("table", "file", "rows read", "audited", "rejected"):
+        files.add_column(column, justify="right" if column[0] in "rar" else "left")
+    for f in dataset.inputs:
+        files.add_row(f.table, f.path, *map(str, (f.rows_read, f.rows_audited, f.rows_rejected)))
+    err.print(files)
+    if issues.height:
+        counts = Table(title="Data issues by code")
+        for column in ("code", "severity", "meaning", "issues"):
+            counts.add_column(column)
+        for code, n in issues.group_by("code").len().sort("code").iter_rows():
+            counts.add_row(code, ISSUES[code].severity, ISSUES[code].meaning, str(n))
+        first = Table(title=f"First data issues (of {issues.height})")
+        for column in ("code", "file", "row", "message"):
+            first.add_column(column, overflow="fold")
+        shown = issues.select("code", "path", "row", "message").head(10)
+        for code, path, row, message in shown.iter_rows():
+            first.add_row(code, Path(path or "").name, str(row or ""), message)
+        err.print(counts, first, highlight=False)
+    else:
+        err.print("No data issues.")
+    if fmt == "csv":
+        text = issues.write_csv()
+    elif fmt == "json":
+        inputs = [dataclasses.asdict(f) for f in dataset.inputs]
+        body = {"inputs": inputs, "data_issues": issues.to_dicts()}
+        text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "table":
+        if output and str(output) != "-":
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    raise typer.Exit(int((issues.get_column("severity") == "error").any()))
+
+
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
