@@ -1,0 +1,131 @@
+"""Every D0xx code at its spreadsheet row, counts that add up, and `payaudit validate` exit
+codes; no input of any kind produces a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from payaudit.cli import app
+from payaudit.config import Settings
+from payaudit.io import load_dataset
+from payaudit.schema import ISSUES
+
+HEADER = "order_id,worker_id,accepted_at,completed_at,pay,district\n"
+GOOD = "A{n},W1,2025-01-06 09:00,2025-01-06 09:30,12.50,渝中区\n"
+runner = CliRunner()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bad_orders(tmp_path: Path) -> Path:
+    lines = [
+        HEADER,
+        GOOD.format(n=1),  # row 2: clean
+        "A2,,2025-01-06 09:00,2025-01-06 09:30,1,\n",  # row 3: D001 worker_id
+        "A3,W1,soon,2025-01-06 09:30,1,\n",  # row 4: D002 accepted_at
+        "A4,W1,2025-01-06 09:00,2025-01-06 09:30,-0.01,\n",  # row 5: D003 pay
+        "\n",  # row 6: a blank line is no row
+        GOOD.format(n=1),  # row 7: D004 order_id
+        "A8,W1,2025-01-06 09:00,2025-01-06 08:59,1,\n",  # row 8: D005 completed_at
+        "A9,W1,2025-01-06 09:00,2025-01-06 09:30,1,火星区\n",  # row 9: D007 (kept)
+        "A10,W9,2025-01-06 09:00,2025-01-06 09:30,1,\n",  # row 10: D008 worker_id
+        "A11,,oops,2025-01-06 09:30,,\n",  # row 11: D001 twice and D002, one rejected row
+    ]
+    write(tmp_path / "orders.csv", "".join(lines))
+    write(tmp_path / "workers.csv", "worker_id,category\nW1,众包\nW2,boss\n")  # row 3: D006
+    return tmp_path
+
+
+def test_every_code_at_its_row(tmp_path: Path) -> None:
+    ds = load_dataset([bad_orders(tmp_path)], {}, Settings())
+    got = ds.issues.select("code", "table", "row", "column", "value").rows()
+    assert got == [
+        ("D001", "orders", 3, "worker_id", None),
+        ("D002", "orders", 4, "accepted_at", "soon"),
+        ("D003", "orders", 5, "pay", "-0.01"),
+        ("D004", "orders", 7, "order_id", "A1"),
+        ("D005", "orders", 8, "completed_at", "2025-01-06 08:59:00"),
+        ("D007", "orders", 9, "district", "火星区"),
+        ("D008", "orders", 10, "worker_id", "W9"),
+        ("D001", "orders", 11, "worker_id", None),
+        ("D001", "orders", 11, "pay", None),
+        ("D002", "orders", 11, "accepted_at", "oops"),
+        ("D006", "workers", 3, "category", "boss"),
+    ]
+    assert ds.frame("orders")["_row"].to_list() == [2, 9]
+    counts = {Path(f.path).name: (f.rows_read, f.rows_audited, f.rows_rejected) for f in ds.inputs}
+    assert counts == {"orders.csv": (9, 2, 7), "workers.csv": (2, 1, 1)}
+    assert all(len(m.split(". ")) == 1 for m in ds.issues["message"])  # one sentence each
+    assert set(ds.issues["code"]) <= set(ISSUES)
+
+
+def test_catalogue_is_complete() -> None:
+    assert list(ISSUES) == [f"D00{n}" for n in range(1, 10)] + ["D010"]
+    assert {i.severity for i in ISSUES.values()} == {"error", "warning"}
+
+
+def test_validate_exit_codes_and_outputs(tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    write(clean / "orders.csv", HEADER + GOOD.format(n=1) + GOOD.format(n=2))
+    result = runner.invoke(app, ["validate", str(clean)])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "bad").mkdir()
+    bad = bad_orders(tmp_path / "bad")
+    result = runner.invoke(app, ["validate", str(bad), "--format", "json"])
+    assert result.exit_code == 1
+    body = json.loads(result.stdout)
+    assert len(body["data_issues"]) == 11 and body["inputs"][0]["rows_rejected"] == 7
+    out = tmp_path / "issues.csv"
+    result = runner.invoke(app, ["validate", str(bad), "--output", str(out)])
+    assert result.exit_code == 1 and out.read_text().startswith("code,severity,table,path,row")
+
+
+def test_warning_only_exits_zero(tmp_path: Path) -> None:
+    write(tmp_path / "orders.csv", HEADER + GOOD.format(n=1).replace("渝中区", "火星区"))
+    assert runner.invoke(app, ["validate", str(tmp_path)]).exit_code == 0
+
+
+def test_missing_column_exits_2_naming_it(tmp_path: Path) -> None:
+    write(tmp_path / "orders.csv", "order_id,worker_id,accepted_at,completed_at\n")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "has no column 'pay'" in result.output and "orders.csv" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("orders.csv", b""),
+        ("orders.csv", b"\x00\xff\xfe\x9c\x80garbage\x00" * 50),
+        ("orders.xlsx", b"order_id,worker_id\n"),
+        ("orders.parquet", b"PAR1 not really"),
+        ("orders.xlsx", b"PK\x03\x04 broken zip"),
+        ("orders.csv.gz", b"\x1f\x8b broken gzip"),
+        ("orders.json", b"[{broken"),
+        ("orders.docx", b"hello"),
+        ("workers.csv", b"worker_id\nW1\n"),
+    ],
+)
+def test_garbage_exits_2_without_traceback(tmp_path: Path, name: str, content: bytes) -> None:
+    (tmp_path / name).write_bytes(content)
+    target = tmp_path / name if name.startswith("orders") else tmp_path
+    result = runner.invoke(app, ["validate", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert "error:" in result.output
+
+
+def test_header_only_is_clean(tmp_path: Path) -> None:
+    write(tmp_path / "orders.csv", HEADER)
+    result = runner.invoke(app, ["validate", str(tmp_path), "-f", "csv"])
+    assert result.exit_code == 0 and result.stdout.strip() == (
+        "code,severity,table,path,row,column,value,message"
+    )
