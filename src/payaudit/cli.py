@@ -433,6 +433,32 @@ def validate(
     raise typer.Exit(int((issues.get_column("severity") == "error").any()))
 
 
+@app.command()
+@handled
+def sample(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the exports into.")],
+    workers: Annotated[int, typer.Option(help="Number of workers.")] = 40,
+    days: Annotated[int, typer.Option(help="Number of days.")] = 31,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 1,
+    start: Annotated[str, typer.Option(help="First day.")] = "2025-01-01",
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    chinese: Annotated[
+        bool, typer.Option(help="Also write chinese/订单.csv as a Chinese platform exports it.")
+    ] = False,
+) -> None:
+    """Write realistic synthetic exports with known, labelled violations (truth.csv)."""
+    from payaudit.sample import write_sample
+
+    first = _date(start, "--start")
+    summary = write_sample(out_dir, workers, days, seed, first, fmt, chinese)
+    labelled = ", ".join(f"{rule} {n}" for rule, n in summary["violations"].items()) or "none"
+    err.print(
+        f"Wrote {summary['rows']['orders']:,} orders of {workers:,} workers over {days} days "
+        f"to {out_dir} in {summary['seconds']:.1f} s; labelled violations: {labelled}.",
+        highlight=False,
+    )
+
+
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
