@@ -3,6 +3,7 @@ check`: the registered rules' names, the stdout/stderr split, exit codes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import types
@@ -95,3 +96,51 @@ def test_check_binary_format_without_output_is_exit_2(monkeypatch, ds, tmp_path)
     fake_loader(monkeypatch, ds)
     run = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "xlsx"])
     assert run.exit_code == 2 and "give --output" in run.stderr and run.stdout == ""
+
+
+ORDERS_CSV = """订单号,骑手ID,接单时间,完成时间,骑手收入,区县
+o1,W1,2025-01-06 08:00,2025-01-06 17:30,100,渝中区
+o2,W1,2025-01-07 08:00,2025-01-07 09:00,30.5,渝中区
+o3,"=HYPERLINK(""http://x"")",2025-01-06 08:00,2025-01-06 13:00,200,城口县
+"""
+ROSTER_CSV = """worker_id,category,district,name,phone
+W1,platform_managed,渝中区,王小明,13900001111
+"=HYPERLINK(""http://x"")",platform_managed,城口县,李四,13900002222
+"""
+
+
+@pytest.fixture
+def exports(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "订单.csv").write_text(ORDERS_CSV, "utf-8")
+    (folder / "workers.csv").write_text(ROSTER_CSV, "utf-8")
+    return folder
+
+
+def test_check_end_to_end_on_files(exports, tmp_path):
+    """Real loader, engine and reports: the manifest names the inputs by hash and row count."""
+    out = tmp_path / "out"
+    formats = [a for f in ("json", "csv", "xlsx", "parquet", "html") for a in ("-f", f)]
+    run = CliRunner().invoke(app, ["check", str(exports), "-o", str(out / "audit"), "--lang",
+                                   "zh", "--fail-on", "never", *formats])
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == "" and "按规则统计" in run.stderr
+    doc = json.loads((out / "audit.json").read_text("utf-8"))
+    orders = next(i for i in doc["manifest"]["inputs"] if i["table"] == "orders")
+    digest = hashlib.sha256((exports / "订单.csv").read_bytes()).hexdigest()
+    assert orders["sha256"] == digest and orders["rows_read"] == 3
+    assert pl.read_parquet(out / "audit.parquet").height == len(doc["findings"]) > 0
+    assert pl.read_csv(out / "audit.csv").height == len(doc["findings"])
+    for suffix in ("json", "csv", "html"):  # (xlsx and parquet: test_report_formats)
+        text = (out / f"audit.{suffix}").read_text("utf-8-sig")
+        assert "王小明" not in text and "13900001111" not in text, suffix
+    findings = openpyxl.load_workbook(out / "audit.xlsx")["违规事项"]
+    assert all(c.data_type != "f" for row in findings.iter_rows() for c in row)
+
+
+def test_check_refuses_to_write_over_an_input(exports):
+    target = exports / "workers.csv"
+    run = CliRunner().invoke(app, ["check", str(exports), "-f", "csv", "-o", str(target)])
+    assert run.exit_code == 2 and "over an input" in run.stderr
+    assert target.read_text("utf-8") == ROSTER_CSV
