@@ -90,3 +90,15 @@ def test_ratio_override_and_rounding():
     ]
     [f] = _hp(orders)
     assert f["shortfall_fen"] == 333
+
+
+def test_messages_with_and_without_a_baseline():
+    [f] = _hp([*JANUARY_2025, ("o4", "W1", "2025-01-28 10:00", "2025-01-28 14:00", 80)])
+    assert f["message"] == (
+        "On the statutory holiday 2025-01-28 pay was 20.00 CNY per working hour, not above the "
+        "month's working-day rate (25.00 CNY/h); 20.00 CNY is owed"
+    )
+    [f] = _hp([("o1", "W1", "2025-10-01 10:00", "2025-10-01 14:00", 40)], Settings(lang="zh"))
+    assert f["message"] == (
+        "法定节假日2025-10-01每工作小时报酬10.00元，未高于当月工作日报酬（每小时—元），应补发0.00元"
+    )

@@ -39,7 +39,7 @@ def message(template: str, lang: str) -> pl.Expr:
     for literal, name, _, _ in string.Formatter().parse(template):
         parts.append(pl.lit(literal))
         if name is not None:
-            parts.append(_placeholder(name, lang).fill_null(""))
+            parts.append(_placeholder(name, lang).fill_null("—"))  # e.g. HP001 without baseline
     return pl.concat_str(parts).alias("message")
 
 

@@ -34,11 +34,10 @@ class HolidayPremium(Rule):
     unit = "CNY/h"
     basis = "渝人社发〔2021〕38号 第（六）项; 《全国年节及纪念日放假办法》"
     message = {
-        "zh": "法定节假日{period_start}每工作小时报酬{observed}元，未高于当月工作日每小时报酬"
-        "{threshold}元，应补发{shortfall}元",
-        "en": "On the statutory holiday {period_start} pay per working hour was {observed} CNY, "
-        "not above the {threshold} CNY per hour of the month's working days; {shortfall} CNY "
-        "is owed",
+        "zh": "法定节假日{period_start}每工作小时报酬{observed}元，未高于当月工作日报酬"
+        "（每小时{threshold}元），应补发{shortfall}元",
+        "en": "On the statutory holiday {period_start} pay was {observed} CNY per working hour, "
+        "not above the month's working-day rate ({threshold} CNY/h); {shortfall} CNY is owed",
     }
     example = (
         "W1 worked 4 h on 2025-01-28 (除夕, statutory) for 80.00 CNY (20 CNY/h) and 100 h on "
