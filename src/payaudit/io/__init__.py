@@ -14,7 +14,7 @@ from payaudit.dataset import Dataset, InputFile, empty_issues
 from payaudit.errors import InputError
 from payaudit.io.columns import map_headers
 from payaudit.io.discovery import discover
-from payaudit.io.parse import text, value
+from payaudit.io.parse import prepared, text, value
 from payaudit.io.readers import read_raw
 from payaudit.io.text import sha256
 from payaudit.schema import BAD, DTYPES, PARSED, validate
@@ -25,19 +25,26 @@ __all__ = ["load_dataset", "read_table"]
 def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) -> pl.LazyFrame:
     schema = raw.collect_schema()
     headers = map_headers(table, [n for n in schema.names() if n != "_row"], settings, str(path))
-    columns = []
+    # Three stages so that no expression is computed twice: text, typed value, failed cells.
+    ready, values, columns = [], [], []
     for c in contract(table).columns:
         header = headers.get(c.name)
         if header is None:
             columns.append(pl.lit(c.default, DTYPES[c.type]).alias(c.name))
             continue
         cell, dtype = pl.col(header), schema[header]
-        parsed = value(c, cell, dtype).cast(DTYPES[c.type])
-        columns.append(parsed.alias(c.name))
+        ready += [
+            prepared(c, cell, dtype).alias(f"_ready_{c.name}"),
+            text(cell, dtype).alias(f"_text_{c.name}"),
+        ]
+        parsed = value(c, pl.col(f"_ready_{c.name}"), dtype, cell).cast(DTYPES[c.type])
+        values.append(parsed.alias(f"_value_{c.name}"))
+        columns.append(pl.col(f"_value_{c.name}").alias(c.name))
         if c.type in PARSED:
-            failed = parsed.is_null() & text(cell, dtype).is_not_null()
-            columns.append(pl.when(failed).then(text(cell, dtype)).alias(BAD + c.name))
-    return raw.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
+            failed = pl.col(f"_value_{c.name}").is_null() & pl.col(f"_text_{c.name}").is_not_null()
+            columns.append(pl.when(failed).then(pl.col(f"_text_{c.name}")).alias(BAD + c.name))
+    staged = raw.with_columns(ready).with_columns(values)
+    return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 
 def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):

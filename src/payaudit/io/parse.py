@@ -63,15 +63,22 @@ def _from_number(x: pl.Expr) -> pl.Expr:
     )
 
 
-def time(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if isinstance(dtype, pl.Datetime):
-        return (_local(raw) if dtype.time_zone else raw).cast(TIME)
-    if dtype == pl.Date:
-        return raw.cast(TIME)
-    if dtype.is_numeric():
-        return _from_number(raw.cast(pl.Float64))
+def normalised(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Time or date text in one shape, 2025-1-6 9:00, computed once before the parsers try it."""
+    if dtype != pl.String:
+        return raw
     s = text(raw, dtype).str.replace(_DATE_PART, "${1}-${2}-${3} ").str.strip_chars()
-    s = s.str.replace(r"(?i)z$", "+00:00")
+    return s.str.replace(r"(?i)z$", "+00:00")
+
+
+def time(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """`s`: the column of `normalised` (or the raw column of a typed format)."""
+    if isinstance(dtype, pl.Datetime):
+        return (_local(s) if dtype.time_zone else s).cast(TIME)
+    if dtype == pl.Date:
+        return s.cast(TIME)
+    if dtype.is_numeric():
+        return _from_number(s.cast(pl.Float64))
     return pl.coalesce(
         *(s.str.to_datetime(f, time_unit="us", strict=False) for f in _NAIVE),
         *(_local(s.str.to_datetime(f, time_unit="us", strict=False)) for f in _OFFSET),
@@ -80,22 +87,26 @@ def time(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     )
 
 
-def date(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    return raw if dtype == pl.Date else time(raw, dtype).dt.date()
+def date(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    return s if dtype == pl.Date else time(s, dtype).dt.date()
 
 
-def money(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def money_text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Money text without thousands separators, currency signs or spaces, computed once."""
+    return raw if dtype.is_integer() else text(raw, dtype).str.replace_all(_MONEY_NOISE, "")
+
+
+def money(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """Exact fen: digits before the point × 100, two decimals, the third rounds half-up."""
     if dtype.is_integer():
-        return raw.cast(pl.Int64) * 100
-    s = text(raw, dtype).str.replace_all(_MONEY_NOISE, "")
-    parts = s.str.extract_groups(_MONEY)
-    whole = parts.struct[1].cast(pl.Int64).fill_null(0)
-    decimals = parts.struct[2].str.pad_end(3, "0").str.slice(0, 3).cast(pl.Int64).fill_null(0)
-    fen = whole * 100 + decimals // 10 + (decimals % 10 >= 5).cast(pl.Int64)
-    fen = pl.when(parts.struct[0] == "-").then(-fen).otherwise(fen)
-    has_digits = parts.struct[1].is_not_null() | parts.struct[2].is_not_null()
-    return pl.when(s.str.contains(_MONEY) & has_digits).then(fen)
+        return s.cast(pl.Int64) * 100
+    sign, whole, decimals = pl.field("1"), pl.field("2"), pl.field("3")
+    thousandths = decimals.str.pad_end(3, "0").str.slice(0, 3).cast(pl.Int64).fill_null(0)
+    fen = whole.cast(pl.Int64).fill_null(0) * 100 + thousandths // 10
+    fen += (thousandths % 10 >= 5).cast(pl.Int64)
+    fen = pl.when(sign == "-").then(-fen).otherwise(fen)
+    fen = pl.when(whole.is_not_null() | decimals.is_not_null()).then(fen)
+    return s.str.extract_groups(_MONEY).struct.with_fields(fen=fen).struct.field("fen")
 
 
 def boolean(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -120,16 +131,23 @@ def enum(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 
 PARSERS = {"time": time, "date": date, "money": money, "bool": boolean, "number": number}
+PREPARE = {"time": normalised, "date": normalised, "money": money_text}
 
 
-def value(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """The typed value of a raw column for `column` of the contract."""
+def prepared(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """What the parser of `column` reads, computed as its own column first: Polars would
+    otherwise recompute it in every branch of a coalesce."""
+    return PREPARE.get(column.type, lambda r, _: r)(raw, dtype)
+
+
+def value(column: Column, s: pl.Expr, dtype: pl.DataType, raw: pl.Expr) -> pl.Expr:
+    """The typed value for `column` of the contract from `s`, the column of `prepared`."""
     if column.type == "enum":
-        parsed = enum(column, raw, dtype)
+        parsed = enum(column, s, dtype)
     elif column.type in PARSERS:
-        parsed = PARSERS[column.type](raw, dtype)
+        parsed = PARSERS[column.type](s, dtype)
     else:  # text, district
-        parsed = text(raw, dtype)
+        parsed = text(s, dtype)
     if column.default is not None:
         parsed = pl.when(text(raw, dtype).is_null()).then(pl.lit(column.default)).otherwise(parsed)
     return parsed
