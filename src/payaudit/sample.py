@@ -27,6 +27,7 @@ from payaudit.sample_roster import CATEGORIES, DISTRICTS, build_roster, roster_f
 from payaudit.sample_write import ChineseOrdersWriter, TableWriter, money_text
 
 FORMATS = ("csv", "parquet")
+TABLES = ("orders", "shifts", "payouts", "workers", "weather")
 CELLS_PER_CHUNK = 30_000  # worker-days per chunk: about half a million orders
 _DAY_KIND = {"working_day": 0, "adjusted_working_day": 0, "rest_day": 1, "statutory_holiday": 2}
 # Chongqing's normal daily maximum by month (°C), kept below 35 °C: no heat rule is injected.
@@ -101,9 +102,7 @@ def write_sample(
     cal = _calendar(start, days)
     out_dir.mkdir(parents=True, exist_ok=True)
     roster = build_roster(workers, np.random.default_rng([seed, 0]))
-    paths = {
-        t: out_dir / f"{t}.{fmt}" for t in ("orders", "shifts", "payouts", "workers", "weather")
-    }
+    paths = {t: out_dir / f"{t}.{fmt}" for t in TABLES}
     for table, frame, money in (
         ("workers", roster_frame(roster, np.random.default_rng([seed, 1])), ("monthly_wage",)),
         ("weather", _weather(cal, np.random.default_rng([seed, 2])), ()),
@@ -117,7 +116,7 @@ def write_sample(
         "payouts": TableWriter(paths["payouts"], PAYOUT_MONEY),
     }
     extra = ChineseOrdersWriter(out_dir / "chinese" / "订单.csv") if chinese else None
-    truths, data_days = [], []
+    truths = []
     per_chunk = max(1, CELLS_PER_CHUNK // days)
     try:
         for number, lo in enumerate(range(0, workers, per_chunk)):
@@ -129,11 +128,10 @@ def write_sample(
             if extra:
                 extra.write(part.orders)
             truths.append(part.truth)
-            data_days.append(part.days_with_data)
     finally:
         for writer in [*writers.values(), *([extra] if extra else [])]:
             writer.close()
-    truth = _truth(pl.concat(truths), roster, cal, np.concatenate(data_days))
+    truth = _truth(pl.concat(truths), roster, cal)
     truth.write_csv(out_dir / "truth.csv")
     return {
         "out_dir": str(out_dir),
@@ -148,18 +146,26 @@ def write_sample(
     }
 
 
-def _truth(rows: pl.DataFrame, roster, cal: Calendar, data_days: np.ndarray) -> pl.DataFrame:
-    """Truth rows as written: worker ids, categories and dates; month periods clipped to the
-    days the data covers, as the audit clips them (its range is the data's days)."""
-    first, last = (int(data_days.min()), int(data_days.max())) if len(data_days) else (0, 0)
+def _truth(rows: pl.DataFrame, roster, cal: Calendar) -> pl.DataFrame:
+    """Truth rows as written: worker ids, categories and dates. MW001 is per calendar month,
+    the whole month even where the data covers part of it, as the audit reports it."""
     worker = rows["worker"].to_numpy()
+    monthly = pl.col("rule") == "MW001"
     return (
         rows.with_columns(
             worker_id=roster.ids.gather(worker),
             category=pl.Series(np.array(CATEGORIES)[roster.category[worker]]),
-            period_start=cal.dates(np.maximum(rows["period_start"].to_numpy(), first)),
-            period_end=cal.dates(np.minimum(rows["period_end"].to_numpy(), last)),
+            period_start=cal.dates(rows["period_start"].to_numpy()),
+            period_end=cal.dates(rows["period_end"].to_numpy()),
             shortfall_cny=money_text(pl.col("shortfall_fen")),
+        )
+        .with_columns(
+            period_start=pl.when(monthly)
+            .then(pl.col("period_start").dt.month_start())
+            .otherwise("period_start"),
+            period_end=pl.when(monthly)
+            .then(pl.col("period_end").dt.month_end())
+            .otherwise("period_end"),
         )
         .select(
             "rule",
@@ -170,6 +176,6 @@ def _truth(rows: pl.DataFrame, roster, cal: Calendar, data_days: np.ndarray) -> 
             "observed",
             "unit",
             "shortfall_cny",
-        )  # fmt: skip
+        )
         .sort("worker_id", "period_start", "rule")
     )

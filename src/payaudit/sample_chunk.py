@@ -68,7 +68,6 @@ class ChunkFrames:
     shifts: pl.DataFrame
     payouts: pl.DataFrame
     truth: pl.DataFrame  # sample_pay.TRUTH_SCHEMA with global worker numbers
-    days_with_data: np.ndarray  # day indexes
 
 
 def _take(orders: Orders, keep: np.ndarray) -> Orders:
@@ -99,15 +98,13 @@ def generate(roster: Roster, lo: int, hi: int, cal: Calendar, rng, first_order: 
     merged = merged_minutes(orders, cells)
     pay = minimum_wage_cut(chunk, orders, pay, cost, merged, rng)
     found = truth(chunk, orders, blocks, last_ends(orders, len(blocks.cell)), pay, cost, merged)
-    shifts, shift_cells = _shifts(roster, lo, cal, blocks, works, chunk.category, rng)
-    data_days = np.unique(np.concatenate((orders.cell, shift_cells)) % cal.days)
+    shifts = _shifts(roster, lo, cal, blocks, works, chunk.category, rng)
     payouts, pay_truth = _payouts(roster, lo, hi, cal, chunk, works, orders, pay, tip, rng)
     return ChunkFrames(
         orders=_orders(roster, lo, cal, orders, pay, cost, tip, first_order, rng),
         shifts=shifts,
         payouts=payouts,
         truth=pl.concat([found.with_columns(pl.col("worker") + lo), pay_truth]),
-        days_with_data=data_days,
     )
 
 
@@ -134,7 +131,7 @@ def _orders(roster, lo, cal, orders, pay, cost, tip, first_order, rng) -> pl.Dat
     )
 
 
-def _shifts(roster, lo, cal, blocks, works, category, rng) -> tuple[pl.DataFrame, np.ndarray]:
+def _shifts(roster, lo, cal, blocks, works, category, rng) -> pl.DataFrame:
     """Online sessions around each block of platform workers; required 排班 of employees."""
     online = category[blocks.cell // cal.days] != 1
     cell = blocks.cell[online]
@@ -156,7 +153,7 @@ def _shifts(roster, lo, cal, blocks, works, category, rng) -> tuple[pl.DataFrame
             "platform": pl.Series(PLATFORMS).gather(roster.platform[worker]),
         }
     )
-    return frame[order], cell
+    return frame[order]
 
 
 def _payouts(roster, lo, hi, cal, chunk, works, orders, pay, tip, rng):

@@ -25,7 +25,7 @@ MW, HP = VIOLATIONS.index("MW001"), VIOLATIONS.index("HP001")
 TRUTH_SCHEMA = {
     "rule": pl.String,
     "worker": pl.Int64,  # local worker number, replaced by worker_id when written
-    "period_start": pl.Int64,  # day index (MW001: clipped to the data's days when written)
+    "period_start": pl.Int64,  # day index (MW001: widened to the calendar month when written)
     "period_end": pl.Int64,
     "observed": pl.Float64,
     "unit": pl.String,
