@@ -167,3 +167,16 @@ def test_booleans_enums_dates_numbers(tmp_path: Path) -> None:
     t = ds.frame("weather")
     assert t["date"].cast(pl.String).to_list() == ["2025-07-01", "2025-07-01"]
     assert t["max_temp_c"].to_list() == [38.5, 40.0]
+
+
+def test_header_only_excel_and_input_digest(tmp_path: Path) -> None:
+    import hashlib
+
+    pl.DataFrame(schema=dict.fromkeys(HEADER, pl.String)).write_excel(tmp_path / "orders.xlsx")
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert ds.frame("orders").height == 0
+    (f,) = ds.inputs
+    digest = hashlib.sha256((tmp_path / "orders.xlsx").read_bytes()).hexdigest()
+    assert (f.table, f.sha256, f.rows_read, f.rows_audited, f.rows_rejected) == (
+        "orders", digest, 0, 0, 0
+    )  # fmt: skip

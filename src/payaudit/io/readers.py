@@ -53,7 +53,9 @@ def _json(path: Path, kind: str) -> pl.LazyFrame:
 def _excel(path: Path, sheet: str | None) -> pl.LazyFrame:
     # Every cell as text (fastexcel writes dates as ISO, 3.0 as 3): parsing is one path for all.
     where = {"sheet_name": sheet} if sheet else {"sheet_id": 1}
-    frame = pl.read_excel(path, infer_schema_length=0, drop_empty_rows=False, **where)
+    frame = pl.read_excel(
+        path, infer_schema_length=0, drop_empty_rows=False, raise_if_empty=False, **where
+    )
     return frame.lazy().with_row_index("_row", offset=2)
 
 
