@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from helpers import audit, dataset
+from helpers import audit, context, dataset
 from payaudit.audit import run_audit
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA
@@ -48,10 +48,10 @@ def test_frames_have_their_schemas(result):
 def test_findings_sorted_by_worker_period_rule(result):
     keys = result.findings.select("worker_id", "period_start", "rule").rows()
     assert [(w, p.isoformat(), r) for w, p, r in keys] == [
+        ("W1", "2024-12-01", "MW001"),  # December: 9.5 × 21 = 199.50 − 100 = 99.50
         ("W1", "2024-12-30", "FT001"),
         ("W1", "2024-12-30", "FT002"),
-        ("W1", "2024-12-30", "MW001"),  # December: 9.5 × 21 = 199.50 − 100 = 99.50
-        ("W1", "2025-01-01", "MW001"),  # January (from the 1st): 1 × 23 − 10 = 13.00
+        ("W1", "2025-01-01", "MW001"),  # January: 1 × 23 − 10 = 13.00
         ("W1", "2025-01-28", "HP001"),  # no working day in January: warning
         ("W2", "2025-01-06", "FT001"),
     ]
@@ -88,7 +88,7 @@ def test_daily_rows(result):
 
 
 def test_parameters_in_force_over_the_range(result):
-    # The range 2024-12-30 – 2025-01-28 spans the 2025-01-01 change: both values, both classes.
+    # The range 2024-12-01 – 2025-01-31 spans the 2025-01-01 change: both values, both classes.
     wages = result.parameters.filter(name="min_wage_hourly").select("area_class", "value").rows()
     assert wages == [(1, "21"), (1, "23"), (2, "20"), (2, "22")]
     assert set(result.parameters["name"]) == {
@@ -122,7 +122,7 @@ def test_from_to_restrict_the_audit():
 def test_chinese_messages():
     result = audit(dataset(orders=ORDERS, workers=ROSTER), Settings(lang="zh"), select=["MW001"])
     assert result.findings["message"][1] == (
-        "2025-01-01至2025-01-28，每工作小时报酬10.00元，低于小时最低工资23.00元，应补发13.00元"
+        "2025-01-01至2025-01-31，每工作小时报酬10.00元，低于小时最低工资23.00元，应补发13.00元"
     )
 
 
@@ -157,3 +157,22 @@ def test_workers_come_from_every_table_naming_them():
     result = audit(ds, Settings(district="渝中区"))
     assert result.workers["worker_id"].to_list() == ["W1", "W2", "W3", "W9"]
     assert result.workers.filter(worker_id="W9")["category"].to_list() == ["platform_managed"]
+
+
+def test_default_range_is_the_whole_periods_of_the_data():
+    # Orders on 2025-01-06 and a payout for February: January and February, whole.
+    ds = dataset(
+        orders=ORDERS[:1],
+        payouts=[
+            {
+                "worker_id": "W2",
+                "period_start": "2025-02-01",
+                "period_end": "2025-02-15",
+                "gross": 1000,
+            }
+        ],
+    )
+    ctx = context(ds)
+    assert (ctx.date_from, ctx.date_to) == (date(2025, 1, 1), date(2025, 2, 28))
+    ctx = context(ds, Settings(period="week"), date_to=date(2025, 1, 31))
+    assert (ctx.date_from, ctx.date_to) == (date(2025, 1, 6), date(2025, 1, 31))

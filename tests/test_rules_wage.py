@@ -11,6 +11,7 @@ from helpers import audit, dataset, findings, workers
 from payaudit.config import Settings
 
 ROSTER = workers([("W1", "platform_managed", "渝中区")])
+FEB = ("2025-02-01", "2025-02-28")  # the whole month: the default range
 
 
 def _mw(ds, settings=None, **range_):
@@ -36,7 +37,8 @@ def test_month_without_a_change():
     [f] = findings(ds, "MW001")
     # required 12 h × 21 = 252.00; eligible 150 + 90 = 240.00 → shortfall 12.00 CNY.
     assert f["shortfall_fen"] == 1200
-    assert (f["period_start"], f["period_end"]) == (date(2024, 3, 4), date(2024, 3, 5))
+    # The default range is the whole calendar month holding the data.
+    assert (f["period_start"], f["period_end"]) == (date(2024, 3, 1), date(2024, 3, 31))
     assert f["observed"] == 20.0 and f["threshold"] == 21.0 and f["unit"] == "CNY/h"
     assert f["severity"] == "error" and f["category"] == "platform_managed"
     evidence = json.loads(f["evidence"])
@@ -58,21 +60,26 @@ SPANNING = [
 
 def test_week_spanning_the_2025_change_uses_each_days_minimum():
     ds = dataset(workers=ROSTER, orders=SPANNING)
-    # ISO week 2024-12-30 (Mon) – 2025-01-05, clipped to the data's last day 2025-01-02:
+    # ISO week 2024-12-30 (Mon) – 2025-01-05:
     # required 4 × 21 + 4 × 23 = 176.00; eligible 160.00 → 16.00.
-    assert _mw(ds, Settings(period="week")) == [("W1", "2024-12-30", "2025-01-02", 1600)]
+    assert _mw(ds, Settings(period="week")) == [("W1", "2024-12-30", "2025-01-05", 1600)]
     [f] = findings(ds, "MW001", Settings(period="week"))
     assert f["threshold"] == 22.0  # 176 / 8 h: the time-weighted minimum
-    # With the full week as the range the period ends on Sunday.
-    assert _mw(ds, Settings(period="week"), date_to=date(2025, 1, 5)) == [
-        ("W1", "2024-12-30", "2025-01-05", 1600)
+    # --to clips the period to the audited range.
+    assert _mw(ds, Settings(period="week"), date_to=date(2025, 1, 2)) == [
+        ("W1", "2024-12-30", "2025-01-02", 1600)
     ]
 
 
 def test_month_periods_on_either_side_of_the_change():
     ds = dataset(workers=ROSTER, orders=SPANNING)
-    # December: 4 × 21 − 80 = 4.00; January: 4 × 23 − 80 = 12.00; clipped to the range.
+    # December: 4 × 21 − 80 = 4.00; January: 4 × 23 − 80 = 12.00.
     assert _mw(ds) == [
+        ("W1", "2024-12-01", "2024-12-31", 400),
+        ("W1", "2025-01-01", "2025-01-31", 1200),
+    ]
+    # --from/--to clip the months.
+    assert _mw(ds, date_from=date(2024, 12, 30), date_to=date(2025, 1, 2)) == [
         ("W1", "2024-12-30", "2024-12-31", 400),
         ("W1", "2025-01-01", "2025-01-02", 1200),
     ]
@@ -88,7 +95,7 @@ def test_day_period():
     )
     assert _mw(ds, Settings(period="day")) == [("W1", "2025-02-11", "2025-02-11", 600)]
     # Over the month the 6.00 is still owed: 92 − 86.
-    assert _mw(ds) == [("W1", "2025-02-10", "2025-02-11", 600)]
+    assert _mw(ds) == [("W1", "2025-02-01", "2025-02-28", 600)]
 
 
 def test_class_2_county_and_district_fallbacks():
@@ -103,10 +110,10 @@ def test_class_2_county_and_district_fallbacks():
         ],
     )
     assert _mw(ds) == [
-        ("W1", "2025-02-10", "2025-02-10", 1000),
-        ("W2", "2025-02-10", "2025-02-10", 500),
-        ("W3", "2025-02-10", "2025-02-10", 500),
-        ("W4", "2025-02-10", "2025-02-10", 1000),
+        ("W1", *FEB, 1000),
+        ("W2", *FEB, 500),
+        ("W3", *FEB, 500),
+        ("W4", *FEB, 1000),
     ]
     result = audit(ds, select=["MW001"])
     classes = dict(result.workers.select("worker_id", "area_class").rows())
@@ -131,7 +138,7 @@ def test_cost_is_deducted_and_tips_never_count():
         orders=[("o1", "W1", "2025-02-10 10:00", "2025-02-10 14:00", 100, {"tip": 50, "cost": 10})],
     )
     # eligible 100 − 10 = 90 (the 50 tip is ignored); required 4 × 23 = 92 → 2.00.
-    assert _mw(ds) == [("W1", "2025-02-10", "2025-02-10", 200)]
+    assert _mw(ds) == [("W1", *FEB, 200)]
 
 
 def test_overlapping_orders_are_paid_time_once():
@@ -143,7 +150,7 @@ def test_overlapping_orders_are_paid_time_once():
         ],
     )
     # merged 10:00–13:00 = 3 h → 69.00 required; 60.00 paid → 9.00 (not 4 h → 32.00).
-    assert _mw(ds) == [("W1", "2025-02-10", "2025-02-10", 900)]
+    assert _mw(ds) == [("W1", *FEB, 900)]
 
 
 def test_allowance_ratio_raises_the_required_pay():
@@ -178,9 +185,9 @@ def test_required_shifts_and_the_online_basis():
         ],
     )
     # Orders basis: 09:00–12:00 = 3 h → 69 − 40 = 29.00.
-    assert _mw(ds) == [("W1", "2025-02-10", "2025-02-10", 2900)]
+    assert _mw(ds) == [("W1", *FEB, 2900)]
     # Online basis: 09:00–13:00 = 4 h → 92 − 40 = 52.00.
-    assert _mw(ds, Settings(basis="online")) == [("W1", "2025-02-10", "2025-02-10", 5200)]
+    assert _mw(ds, Settings(basis="online")) == [("W1", *FEB, 5200)]
 
 
 def test_independents_and_employees_are_not_audited_by_mw001():

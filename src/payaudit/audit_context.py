@@ -23,7 +23,8 @@ class AuditContext:
     """What every rule reads. All frames are lazy; the derived ones are computed once.
 
     - `settings`, `pack` (the rule pack with the config's [params] applied).
-    - `date_from`, `date_to`: the audit range (by default the days of the data).
+    - `date_from`, `date_to`: the audit range: --from/--to, by default the whole periods
+      (--period: day, ISO week, calendar month) that hold the data (orders, shifts, payouts).
     - `orders`: clean canonical orders accepted in the range, plus `date` (the accepted day);
       `platform` filled from settings.platform else "unknown"; `tip` and `cost` null → 0.
     - `shifts`, `payouts`, `weather`: canonical frames (shifts overlapping the range); an empty
@@ -131,16 +132,28 @@ class AuditContext:
 
 
 def data_span(dataset: Dataset) -> tuple[date, date]:
-    """First and last day of the data: accepted days of orders and start days of shifts."""
+    """First and last day of the data: accepted days of orders, start days of shifts and the
+    payout periods (today when there is none)."""
     days = [
         table_frame(dataset, "orders").select(d=pl.col("accepted_at").dt.date()),
         table_frame(dataset, "shifts").select(d=pl.col("start").dt.date()),
+        table_frame(dataset, "payouts").select(d=pl.col("period_start")),
+        table_frame(dataset, "payouts").select(d=pl.col("period_end")),
     ]
     first, last = (
         pl.concat(days).select(first=pl.col("d").min(), last=pl.col("d").max()).collect().row(0)
     )
     today = date.today()
     return first or today, last or today
+
+
+def whole_periods(first: date, last: date, period: str) -> tuple[date, date]:
+    """The first day of the period (day, ISO week, calendar month) holding `first` and the
+    last day of the one holding `last`: a default range reports whole periods."""
+    every = {"day": "1d", "week": "1w", "month": "1mo"}[period]
+    start = pl.lit(first).dt.truncate(every)
+    end = pl.lit(last).dt.truncate(every).dt.offset_by(every) - pl.duration(days=1)
+    return pl.select(start=start, end=end).row(0)
 
 
 def _orders(dataset: Dataset, settings: Settings, start: date, end: date) -> pl.LazyFrame:
@@ -169,7 +182,7 @@ def build_context(
     date_to: date | None = None,
 ) -> AuditContext:
     if date_from is None or date_to is None:
-        first, last = data_span(dataset)
+        first, last = whole_periods(*data_span(dataset), settings.period)
         date_from, date_to = date_from or first, date_to or last
     orders = _orders(dataset, settings, date_from, date_to)
     workers = resolve_workers(dataset, settings, pack, orders, date_to).collect()
