@@ -14,7 +14,7 @@ from payaudit.dataset import Dataset, InputFile, empty_issues
 from payaudit.errors import InputError
 from payaudit.io.columns import map_headers
 from payaudit.io.discovery import discover
-from payaudit.io.parse import prepared, text, value
+from payaudit.io.parse import fast, prepared, text, value
 from payaudit.io.readers import read_raw
 from payaudit.io.text import sha256
 from payaudit.schema import BAD, DTYPES, PARSED, validate
@@ -25,25 +25,30 @@ __all__ = ["load_dataset", "read_table"]
 def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) -> pl.LazyFrame:
     schema = raw.collect_schema()
     headers = map_headers(table, [n for n in schema.names() if n != "_row"], settings, str(path))
-    # Three stages so that no expression is computed twice: text, typed value, failed cells.
-    ready, values, columns = [], [], []
+    # In stages, so that no expression is computed twice: the text, the fast parse of the usual
+    # form, the text left to the full parsers, the value, the cells that failed.
+    texts, quick, ready, values, columns = [], [], [], [], []
     for c in contract(table).columns:
         header = headers.get(c.name)
         if header is None:
             columns.append(pl.lit(c.default, DTYPES[c.type]).alias(c.name))
             continue
         cell, dtype = pl.col(header), schema[header]
-        ready += [
-            prepared(c, cell, dtype).alias(f"_ready_{c.name}"),
-            text(cell, dtype).alias(f"_text_{c.name}"),
-        ]
-        parsed = value(c, pl.col(f"_ready_{c.name}"), dtype, cell).cast(DTYPES[c.type])
+        cell_text, fast_value = pl.col(f"_text_{c.name}"), pl.col(f"_fast_{c.name}")
+        texts.append(text(cell, dtype).alias(f"_text_{c.name}"))
+        usual = fast(c, cell_text, dtype)
+        if usual is not None:
+            quick.append(usual.alias(f"_fast_{c.name}"))
+            cell = pl.when(fast_value.is_null()).then(cell_text)
+        ready.append(prepared(c, cell, dtype).alias(f"_ready_{c.name}"))
+        parsed = value(c, pl.col(f"_ready_{c.name}"), dtype, cell_text).cast(DTYPES[c.type])
+        parsed = parsed if usual is None else pl.coalesce(fast_value, parsed)
         values.append(parsed.alias(f"_value_{c.name}"))
         columns.append(pl.col(f"_value_{c.name}").alias(c.name))
         if c.type in PARSED:
-            failed = pl.col(f"_value_{c.name}").is_null() & pl.col(f"_text_{c.name}").is_not_null()
-            columns.append(pl.when(failed).then(pl.col(f"_text_{c.name}")).alias(BAD + c.name))
-    staged = raw.with_columns(ready).with_columns(values)
+            failed = pl.col(f"_value_{c.name}").is_null() & cell_text.is_not_null()
+            columns.append(pl.when(failed).then(cell_text).alias(BAD + c.name))
+    staged = raw.with_columns(texts).with_columns(quick).with_columns(ready).with_columns(values)
     return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 

@@ -132,6 +132,18 @@ def enum(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 PARSERS = {"time": time, "date": date, "money": money, "bool": boolean, "number": number}
 PREPARE = {"time": normalised, "date": normalised, "money": money_text}
+_FAST = {"time": ("to_datetime", "%Y-%m-%d %H:%M:%S"), "date": ("to_date", "%Y-%m-%d")}
+
+
+def fast(column: Column, cell_text: pl.Expr, dtype: pl.DataType) -> pl.Expr | None:
+    """The usual form of a time or date text, parsed in one fixed-format pass; only the cells
+    it cannot read go through `prepared` and every form of `value`, which is far slower."""
+    if column.type not in _FAST or dtype != pl.String:
+        return None
+    method, fmt = _FAST[column.type]
+    return getattr(cell_text.str, method)(fmt, strict=False).cast(
+        TIME if method == "to_datetime" else pl.Date
+    )
 
 
 def prepared(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
