@@ -11,23 +11,14 @@ from payaudit.config import Settings
 from payaudit.contracts import TABLES, contract
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.rulepack import RulePack, canonical_district_expr
+from payaudit.schema import DTYPES
 
-_DTYPES = {
-    "text": pl.String,
-    "enum": pl.String,
-    "district": pl.String,
-    "time": pl.Datetime("us"),
-    "date": pl.Date,
-    "money": pl.Int64,
-    "bool": pl.Boolean,
-    "number": pl.Float64,
-}
 DEFAULT_AREA_CLASS = 1  # SPEC §4: a worker whose area is unknown is audited at class 1
 
 
 def canonical_schema(table: str) -> dict[str, pl.DataType]:
     """The columns and types of a canonical frame (docs/architecture.md)."""
-    columns = {c.name: _DTYPES[c.type] for c in contract(table).columns}
+    columns = {c.name: DTYPES[c.type] for c in contract(table).columns}
     return columns | {"_path": pl.String, "_row": pl.Int64}
 
 
@@ -55,7 +46,11 @@ def _most_frequent(orders: pl.LazyFrame, column: str) -> pl.LazyFrame:
 def resolve_workers(
     dataset: Dataset, settings: Settings, pack: RulePack, orders: pl.LazyFrame, on: date
 ) -> pl.LazyFrame:
-    # Every table that names workers (weather does not), given or empty.
+    """One row per worker in any table that names workers (weather does not): the roster's
+    columns, category (default settings.default_category), platform (roster, else the most
+    frequent order platform, else settings.platform, else "unknown"), district (canonical: the
+    roster's, else the most frequent in `orders`, else settings.district), area_class on `on`
+    (unknown → 1), area_known, given_district (as written), in_roster."""
     ids = pl.concat(
         table_frame(dataset, t).select("worker_id")
         for t in TABLES
