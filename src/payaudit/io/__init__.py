@@ -25,9 +25,11 @@ __all__ = ["load_dataset", "read_table"]
 def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) -> pl.LazyFrame:
     schema = raw.collect_schema()
     headers = map_headers(table, [n for n in schema.names() if n != "_row"], settings, str(path))
-    # In stages, so that no expression is computed twice: the text, the fast parse of the usual
-    # form, the text left to the full parsers, the value, the cells that failed.
-    texts, quick, ready, values, columns = [], [], [], [], []
+    # In stages, so that no expression is computed twice: the text, fast parses of the usual
+    # forms (each on what the one before left), the text left to the full parsers, the value,
+    # the cells that failed.
+    texts, ready, values, columns = [], [], [], []
+    quick: list[list[pl.Expr]] = [[], []]
     for c in contract(table).columns:
         header = headers.get(c.name)
         if header is None:
@@ -36,19 +38,23 @@ def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) ->
         cell, dtype = pl.col(header), schema[header]
         cell_text, fast_value = pl.col(f"_text_{c.name}"), pl.col(f"_fast_{c.name}")
         texts.append(text(cell, dtype).alias(f"_text_{c.name}"))
-        usual = fast(c, cell_text, dtype)
-        if usual is not None:
-            quick.append(usual.alias(f"_fast_{c.name}"))
+        usual = fast(c, dtype)
+        if usual:
+            quick[0].append(usual[0](cell_text).alias(f"_fast_{c.name}"))
+            left = pl.when(fast_value.is_null()).then(cell_text)
+            quick[1].append(pl.coalesce(fast_value, usual[1](left)).alias(f"_fast_{c.name}"))
             cell = pl.when(fast_value.is_null()).then(cell_text)
         ready.append(prepared(c, cell, dtype).alias(f"_ready_{c.name}"))
         parsed = value(c, pl.col(f"_ready_{c.name}"), dtype, cell_text).cast(DTYPES[c.type])
-        parsed = parsed if usual is None else pl.coalesce(fast_value, parsed)
+        parsed = pl.coalesce(fast_value, parsed) if usual else parsed
         values.append(parsed.alias(f"_value_{c.name}"))
         columns.append(pl.col(f"_value_{c.name}").alias(c.name))
         if c.type in PARSED:
             failed = pl.col(f"_value_{c.name}").is_null() & cell_text.is_not_null()
             columns.append(pl.when(failed).then(cell_text).alias(BAD + c.name))
-    staged = raw.with_columns(texts).with_columns(quick).with_columns(ready).with_columns(values)
+    staged = raw.with_columns(texts)
+    for stage in (*quick, ready, values):
+        staged = staged.with_columns(stage)
     return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 
