@@ -97,6 +97,8 @@ def test_folder_files_concatenated_and_explicit_overrides(tmp_path: Path) -> Non
     assert [(Path(f.path).name, f.rows_read) for f in ds.inputs] == [
         ("orders_1.csv", 1), ("orders_2.csv", 1)
     ]  # fmt: skip
+    again = load_dataset([tmp_path, tmp_path / "orders_1.csv"], {}, Settings())
+    assert again.frame("orders")["order_id"].to_list() == ["A1", "A2"]  # read once
     other = write(tmp_path.parent / "mine.csv", header + ORDER.replace("A1", "X9"))
     ds = load_dataset([tmp_path], {"orders": other}, Settings())
     assert ds.frame("orders")["order_id"].to_list() == ["X9"]

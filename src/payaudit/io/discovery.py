@@ -43,6 +43,12 @@ def _is_table_file(path: Path) -> bool:
     )
 
 
+def _add(found: dict[str, list[Path]], table: str, path: Path) -> None:
+    """A file named twice (a folder and a file in it) is read once."""
+    if path.resolve() not in (p.resolve() for p in found.setdefault(table, [])):
+        found[table].append(path)
+
+
 def discover(paths: list[Path], explicit: dict[str, Path]) -> dict[str, list[Path]]:
     """Table → its files, in a stable order; explicit files override what folders hold."""
     found: dict[str, list[Path]] = {}
@@ -54,14 +60,14 @@ def discover(paths: list[Path], explicit: dict[str, Path]) -> dict[str, list[Pat
             for child in sorted(path.iterdir()):
                 child_table = table_of(_stem(child))
                 if child_table and _is_table_file(child):
-                    found.setdefault(child_table, []).append(child)
+                    _add(found, child_table, child)
             continue
         if table is None:
             raise InputError(
                 f"Cannot tell which table {path} holds from its name; name it with --orders, "
                 "--payouts, --shifts, --workers or --weather."
             )
-        found.setdefault(table, []).append(path)
+        _add(found, table, path)
     for table, path in explicit.items():
         if not path.exists():
             raise InputError(f"{path} (--{table}) does not exist.")
