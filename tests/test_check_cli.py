@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -31,6 +32,7 @@ ORDERS_CSV = """order_id,worker_id,accepted_at,completed_at,pay,district
 o1,W1,2025-01-06 09:00:00,2025-01-06 13:00:00,80.00,渝中区
 o2,W2,2025-01-06 09:00:00,2025-01-06 13:01:00,100.00,渝中区
 o3,W3,2025-01-06 09:00:00,2025-01-06 13:00:00,10.00,渝中区
+bad,W1,not a time,2025-01-06 13:00:00,1000.00,渝中区
 """
 WORKERS_CSV = """worker_id,category,district
 W1,platform_managed,渝中区
@@ -51,6 +53,14 @@ def _check(*args: str):
     return runner.invoke(app, ["check", *args, "--quiet"])
 
 
+def _findings(result) -> list[tuple]:
+    report = json.loads(result.stdout)
+    return [
+        (f["rule"], f["worker_id"], f["period_start"], f["period_end"], f["shortfall_cny"])
+        for f in report["findings"]
+    ]
+
+
 def test_check_json_findings_and_exit_1(exports):
     result = _check(str(exports), "--format", "json", "--lang", "en")
     assert result.exit_code == 1, result.output
@@ -65,6 +75,26 @@ def test_check_json_findings_and_exit_1(exports):
     assert (mw["observed"], mw["threshold"], mw["unit"]) == (20.0, 23.0, "CNY/h")
     assert report["summary"]["workers_by_category"] == {"independent": 1, "platform_managed": 2}
     assert report["summary"]["shortfall_cny"] == 12.0
+    # The unparseable row is rejected with a data issue and changes no finding.
+    assert [(i["code"], i["row"]) for i in report["data_issues"]] == [("D002", 5)]
+
+
+def test_gb18030_chinese_headers_and_an_excel_roster_give_the_same_findings(
+    exports, tmp_path_factory
+):
+    chinese = tmp_path_factory.mktemp("zh")
+    header = "订单号,骑手编号,接单时间,送达时间,骑手收入,区县\n"
+    body = ORDERS_CSV.split("\n", 1)[1].replace("2025-01-06 ", "2025/1/6 ")
+    (chinese / "订单.csv").write_bytes((header + body).encode("gb18030"))
+    pl.DataFrame(
+        {
+            "骑手编号": ["W1", "W2", "W3"],
+            "用工类型": ["不完全符合确立劳动关系", "平台管理", "个人自主经营"],
+            "区县": ["渝中", "渝中区", "重庆市渝中区"],
+        }
+    ).write_excel(chinese / "花名册.xlsx")
+    plain = _check(str(exports), "-f", "json")
+    assert _findings(_check(str(chinese), "-f", "json")) == _findings(plain)
 
 
 def test_fail_on_and_select(exports):
