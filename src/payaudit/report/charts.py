@@ -100,7 +100,7 @@ def histogram(counts: list[int], bin_width: float, limit: float | None, title: s
     for i, n in enumerate(counts):
         if not n:
             continue
-        h = (base - 20) * n / peak
+        h = max(3.0, (base - 20) * n / peak)  # a single worker-day must still show
         over = limit is not None and i * bin_width >= limit
         body.append(f'<rect class="bar" x="{to_x(i * bin_width) + 1:.1f}" y="{base - h:.1f}" '
                     f'width="{span / nbins - 2:.1f}" height="{h:.1f}" '
