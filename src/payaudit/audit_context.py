@@ -185,7 +185,7 @@ def build_context(
         first, last = whole_periods(*data_span(dataset), settings.period)
         date_from, date_to = date_from or first, date_to or last
     orders = _orders(dataset, settings, date_from, date_to)
-    workers = resolve_workers(dataset, settings, pack, orders, date_to).collect()
+    workers = resolve_workers(dataset, settings, pack, date_to).collect()
     return AuditContext(
         settings=settings,
         pack=pack,

@@ -43,26 +43,25 @@ def _most_frequent(orders: pl.LazyFrame, column: str) -> pl.LazyFrame:
     )
 
 
-def resolve_workers(
-    dataset: Dataset, settings: Settings, pack: RulePack, orders: pl.LazyFrame, on: date
-) -> pl.LazyFrame:
+def resolve_workers(dataset: Dataset, settings: Settings, pack: RulePack, on: date) -> pl.LazyFrame:
     """One row per worker in any table that names workers (weather does not): the roster's
     columns, category (default settings.default_category), platform (roster, else the most
-    frequent order platform, else settings.platform, else "unknown"), district (canonical: the
-    roster's, else the most frequent in `orders`, else settings.district), area_class on `on`
-    (unknown → 1), area_known, given_district (as written), in_roster."""
+    frequent order platform, else settings.platform, else "unknown"), district (canonical:
+    the roster's, else the most frequent of the worker's orders, else settings.district),
+    area_class on `on` (unknown → 1), area_known, given_district (as written), in_roster."""
     ids = pl.concat(
         table_frame(dataset, t).select("worker_id")
         for t in TABLES
         if "worker_id" in contract(t).names
     ).unique()
     roster = table_frame(dataset, "workers").with_columns(in_roster=pl.lit(True))
+    orders = table_frame(dataset, "orders")
     order_district = _most_frequent(
-        orders.with_columns(district=canonical_district_expr("district")), "district"
+        orders.select("worker_id", district=canonical_district_expr("district")), "district"
     ).rename({"district": "order_district"})
-    order_platform = _most_frequent(
-        table_frame(dataset, "orders").select("worker_id", "platform"), "platform"
-    ).rename({"platform": "order_platform"})
+    order_platform = _most_frequent(orders.select("worker_id", "platform"), "platform").rename(
+        {"platform": "order_platform"}
+    )
     known = pl.coalesce(
         canonical_district_expr("district"),
         "order_district",
