@@ -7,6 +7,7 @@ import hashlib
 import json
 import sys
 import types
+from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -144,3 +145,26 @@ def test_check_refuses_to_write_over_an_input(exports):
     run = CliRunner().invoke(app, ["check", str(exports), "-f", "csv", "-o", str(target)])
     assert run.exit_code == 2 and "over an input" in run.stderr
     assert target.read_text("utf-8") == ROSTER_CSV
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.mark.skipif(not (SAMPLE / "orders.csv").exists(), reason="sample_data/ not generated")
+def test_check_on_sample_data_same_findings_everywhere(tmp_path):
+    formats = [a for f in ("json", "csv", "xlsx", "parquet", "html") for a in ("-f", f)]
+    run = CliRunner().invoke(app, ["check", str(SAMPLE), "-o", str(tmp_path), "--lang", "zh",
+                                   "--redact", "--fail-on", "never", *formats])
+    assert run.exit_code == 0, run.stderr
+    doc = json.loads((tmp_path / "payaudit-report.json").read_text("utf-8"))
+    n = len(doc["findings"])
+    assert n == sum(doc["summary"]["findings_by_rule"].values()) > 0
+    pq = pl.read_parquet(tmp_path / "payaudit-report.parquet")
+    assert pq.height == pl.read_csv(tmp_path / "payaudit-report.csv").height == n
+    assert pq["worker_id"].to_list() == [f["worker_id"] for f in doc["findings"]]
+    assert all(w.startswith("P-") for w in pq["worker_id"])
+    rows = openpyxl.load_workbook(tmp_path / "payaudit-report.xlsx")["违规事项"].max_row
+    assert rows == n + 1
+    english = [r.name["en"] for r in all_rules().values()]
+    html = (tmp_path / "payaudit-report.html").read_text("utf-8")
+    assert not [name for name in english if name in html]
