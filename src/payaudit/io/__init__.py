@@ -9,12 +9,12 @@ from pathlib import Path
 import polars as pl
 
 from payaudit.config import Settings
-from payaudit.contracts import contract
+from payaudit.contracts import Column, contract
 from payaudit.dataset import Dataset, InputFile, empty_issues
 from payaudit.errors import InputError
 from payaudit.io.columns import map_headers
 from payaudit.io.discovery import discover
-from payaudit.io.parse import fast, prepared, text, value
+from payaudit.io.parse import FAST_PASSES, fast, prepared, text, value
 from payaudit.io.readers import read_raw
 from payaudit.io.text import sha256
 from payaudit.schema import BAD, DTYPES, PARSED, validate
@@ -22,39 +22,44 @@ from payaudit.schema import BAD, DTYPES, PARSED, validate
 __all__ = ["load_dataset", "read_table"]
 
 
+def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]:
+    """The expressions that parse one column, in stages, so that none is computed twice: the
+    cell's text; fast passes for the usual forms, each on what the one before left; the text
+    left to the full parsers, prepared once; the value. They leave `_value_<name>`."""
+    name = c.name
+    text_col, fast_col = pl.col(f"_text_{name}"), pl.col(f"_fast_{name}")
+    stages: list[list[pl.Expr]] = [[text(cell, dtype).alias(f"_text_{name}")]]
+    passes = fast(c, dtype)
+    for n, parse in enumerate(passes):
+        left = text_col if n == 0 else pl.when(fast_col.is_null()).then(text_col)
+        value_n = parse(left) if n == 0 else pl.coalesce(fast_col, parse(left))
+        stages.append([value_n.alias(f"_fast_{name}")])
+    stages += [[]] * (FAST_PASSES - len(passes))  # every column has as many stages
+    if passes:
+        cell = pl.when(fast_col.is_null()).then(text_col)
+    stages.append([prepared(c, cell, dtype).alias(f"_ready_{name}")])
+    parsed = value(c, pl.col(f"_ready_{name}"), dtype, text_col.is_null()).cast(DTYPES[c.type])
+    stages.append([(pl.coalesce(fast_col, parsed) if passes else parsed).alias(f"_value_{name}")])
+    return stages
+
+
 def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) -> pl.LazyFrame:
     schema = raw.collect_schema()
     headers = map_headers(table, [n for n in schema.names() if n != "_row"], settings, str(path))
-    # In stages, so that no expression is computed twice: the text, fast parses of the usual
-    # forms (each on what the one before left), the text left to the full parsers, the value,
-    # the cells that failed.
-    texts, ready, values, columns = [], [], [], []
-    quick: list[list[pl.Expr]] = [[], []]
+    staged, columns = raw, []
+    mapped = [c for c in contract(table).columns if c.name in headers]
+    per_column = [_stages(c, pl.col(headers[c.name]), schema[headers[c.name]]) for c in mapped]
+    for stage in zip(*per_column, strict=True):
+        staged = staged.with_columns(e for exprs in stage for e in exprs)
     for c in contract(table).columns:
-        header = headers.get(c.name)
-        if header is None:
+        if c.name not in headers:
             columns.append(pl.lit(c.default, DTYPES[c.type]).alias(c.name))
             continue
-        cell, dtype = pl.col(header), schema[header]
-        cell_text, fast_value = pl.col(f"_text_{c.name}"), pl.col(f"_fast_{c.name}")
-        texts.append(text(cell, dtype).alias(f"_text_{c.name}"))
-        usual = fast(c, dtype)
-        if usual:
-            quick[0].append(usual[0](cell_text).alias(f"_fast_{c.name}"))
-            left = pl.when(fast_value.is_null()).then(cell_text)
-            quick[1].append(pl.coalesce(fast_value, usual[1](left)).alias(f"_fast_{c.name}"))
-            cell = pl.when(fast_value.is_null()).then(cell_text)
-        ready.append(prepared(c, cell, dtype).alias(f"_ready_{c.name}"))
-        parsed = value(c, pl.col(f"_ready_{c.name}"), dtype, cell_text).cast(DTYPES[c.type])
-        parsed = pl.coalesce(fast_value, parsed) if usual else parsed
-        values.append(parsed.alias(f"_value_{c.name}"))
         columns.append(pl.col(f"_value_{c.name}").alias(c.name))
-        if c.type in PARSED:
-            failed = pl.col(f"_value_{c.name}").is_null() & cell_text.is_not_null()
-            columns.append(pl.when(failed).then(cell_text).alias(BAD + c.name))
-    staged = raw.with_columns(texts)
-    for stage in (*quick, ready, values):
-        staged = staged.with_columns(stage)
+        if c.type in PARSED:  # the text of a cell that did not parse, for D002/D006
+            text_col = pl.col(f"_text_{c.name}")
+            failed = pl.col(f"_value_{c.name}").is_null() & text_col.is_not_null()
+            columns.append(pl.when(failed).then(text_col).alias(BAD + c.name))
     return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 

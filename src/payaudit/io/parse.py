@@ -138,6 +138,7 @@ _FAST = {
     "time": ("to_datetime", ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")),
     "date": ("to_date", ("%Y-%m-%d", "%Y/%m/%d")),
 }
+FAST_PASSES = 2
 
 
 def fast(column: Column, dtype: pl.DataType) -> list:
@@ -155,8 +156,9 @@ def prepared(column: Column, raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return PREPARE.get(column.type, lambda r, _: r)(raw, dtype)
 
 
-def value(column: Column, s: pl.Expr, dtype: pl.DataType, raw: pl.Expr) -> pl.Expr:
-    """The typed value for `column` of the contract from `s`, the column of `prepared`."""
+def value(column: Column, s: pl.Expr, dtype: pl.DataType, empty: pl.Expr) -> pl.Expr:
+    """The typed value for `column` of the contract from `s`, the column of `prepared`;
+    `empty`: the cell is empty, so the contract's default applies."""
     if column.type == "enum":
         parsed = enum(column, s, dtype)
     elif column.type in PARSERS:
@@ -164,5 +166,5 @@ def value(column: Column, s: pl.Expr, dtype: pl.DataType, raw: pl.Expr) -> pl.Ex
     else:  # text, district
         parsed = text(s, dtype)
     if column.default is not None:
-        parsed = pl.when(text(raw, dtype).is_null()).then(pl.lit(column.default)).otherwise(parsed)
+        parsed = pl.when(empty).then(pl.lit(column.default)).otherwise(parsed)
     return parsed
