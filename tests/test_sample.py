@@ -39,15 +39,7 @@ def _audit(paths: list[Path], rules: list[str]) -> pl.DataFrame:
 
 def _assert_found_exactly(findings: pl.DataFrame, truth: pl.DataFrame, rules: list[str]) -> None:
     # MW001 is labelled per calendar month; an audit may clip the month to the data's days.
-    monthly = pl.col("rule") == "MW001"
-    findings = findings.with_columns(
-        period_start=pl.when(monthly)
-        .then(pl.col("period_start").dt.month_start())
-        .otherwise("period_start"),
-        period_end=pl.when(monthly)
-        .then(pl.col("period_end").dt.month_end())
-        .otherwise("period_end"),
-    )
+    findings = sample.whole_months(findings)
     truth = truth.filter(pl.col("rule").is_in(rules))
     assert truth.height > 0
     missing = truth.join(findings, on=KEYS, how="anti")

@@ -146,11 +146,23 @@ def write_sample(
     }
 
 
+def whole_months(frame: pl.DataFrame) -> pl.DataFrame:
+    """MW001 periods widened to their whole calendar month (how truth.csv labels them)."""
+    monthly = pl.col("rule") == "MW001"
+    return frame.with_columns(
+        period_start=pl.when(monthly)
+        .then(pl.col("period_start").dt.month_start())
+        .otherwise("period_start"),
+        period_end=pl.when(monthly)
+        .then(pl.col("period_end").dt.month_end())
+        .otherwise("period_end"),
+    )
+
+
 def _truth(rows: pl.DataFrame, roster, cal: Calendar) -> pl.DataFrame:
     """Truth rows as written: worker ids, categories and dates. MW001 is per calendar month,
     the whole month even where the data covers part of it, as the audit reports it."""
     worker = rows["worker"].to_numpy()
-    monthly = pl.col("rule") == "MW001"
     return (
         rows.with_columns(
             worker_id=roster.ids.gather(worker),
@@ -159,14 +171,7 @@ def _truth(rows: pl.DataFrame, roster, cal: Calendar) -> pl.DataFrame:
             period_end=cal.dates(rows["period_end"].to_numpy()),
             shortfall_cny=money_text(pl.col("shortfall_fen")),
         )
-        .with_columns(
-            period_start=pl.when(monthly)
-            .then(pl.col("period_start").dt.month_start())
-            .otherwise("period_start"),
-            period_end=pl.when(monthly)
-            .then(pl.col("period_end").dt.month_end())
-            .otherwise("period_end"),
-        )
+        .pipe(whole_months)
         .select(
             "rule",
             "worker_id",
