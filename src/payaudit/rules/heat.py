@@ -43,50 +43,63 @@ def temperatures(ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def midday_seconds(ctx: AuditContext) -> pl.LazyFrame:
-    """Per worker and day, the merged working seconds inside [heat_midday_start,
-    heat_midday_end) of that day (the hottest hours)."""
+def midday_seconds(ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
+    """`days` (worker_id, date, heat_midday_start, heat_midday_end, …) with `midday`, the merged
+    working seconds of the day inside [heat_midday_start, heat_midday_end), the hottest hours."""
     pieces = ctx.merged.with_columns(
         date=pl.date_ranges(pl.col("start").dt.date(), (pl.col("end") - _US).dt.date())
     ).explode("date")
-    for name in ("heat_midday_start", "heat_midday_end"):
-        pieces = ctx.pack.asof(pieces, name, out=name)
+    window = days.select("worker_id", "date", "heat_midday_start", "heat_midday_end")
+    pieces = pieces.join(window, on=["worker_id", "date"])
     day = pl.col("date").cast(pl.Datetime("us"))
     since = day + pl.duration(seconds=scaled(pl.col("heat_midday_start"), 1))
     until = day + pl.duration(seconds=scaled(pl.col("heat_midday_end"), 1))
     inside = pl.min_horizontal("end", until) - pl.max_horizontal("start", since)
-    return pieces.group_by("worker_id", "date").agg(
+    midday = pieces.group_by("worker_id", "date").agg(
         midday=inside.dt.total_seconds().clip(lower_bound=0).sum()
+    )
+    return days.join(midday, on=["worker_id", "date"], how="left").with_columns(
+        pl.col("midday").fill_null(0)
     )
 
 
 class _Heat(Rule):
-    """A rule over the days with working time and a temperature in [params[0], params[1])."""
+    """A rule over the days with working time and a temperature in [params[0], params[1]):
+    `days` gives the candidate days, `extend` adds what `breach` reads to those in the band."""
 
+    bounded = True  # params[1] is the upper bound of the band
     severity = "error"
     unit = "°C"
     basis = _BASIS
 
     def days(self, ctx: AuditContext) -> pl.LazyFrame:
-        return ctx.for_categories(ctx.daily, self.categories).filter(pl.col("seconds") > 0)
+        days = ctx.for_categories(ctx.daily, self.categories).filter(pl.col("seconds") > 0)
+        return days.with_columns(work=pl.col("seconds") * ctx.factor.numerator)
+
+    def extend(self, ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
+        return days
 
     def breach(self, ctx: AuditContext) -> pl.Expr:
         return pl.lit(True)
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
-        days = temperatures(ctx, self.days(ctx))
-        days = ctx.pack.asof(days, self.params[0], out="low")
-        band = pl.col("temp") >= pl.col("low")
-        if len(self.params) > 1:
-            days = ctx.pack.asof(days, self.params[1], out="high")
-            band &= pl.col("temp") < pl.col("high")
-        found = days.filter(band).filter(self.breach(ctx))
+        # The parameters are looked up once per day of the range, then joined by date: a chain
+        # of look-ups over the worker-days would recompute the days for each.
+        values = ctx.calendar.select("date")
+        for name in self.params:
+            values = ctx.pack.asof(values, name)
+        days = temperatures(ctx, self.days(ctx)).join(values, on="date")
+        low = pl.col(self.params[0])
+        band = pl.col("temp") >= low
+        if self.bounded:
+            band &= pl.col("temp") < pl.col(self.params[1])
+        found = self.extend(ctx, days.filter(band)).filter(self.breach(ctx))
         return found.select(
             "worker_id",
             period_start="date",
             period_end="date",
             observed="temp",
-            threshold="low",
+            threshold=low,
             unit=pl.lit(self.unit),
             shortfall_fen=pl.lit(0),
             evidence=evidence(**self.evidence(ctx)),
@@ -107,15 +120,13 @@ class HeatStop(_Heat):
     name = {"en": "Work at 40 °C or above", "zh": "40℃以上高温作业"}
     categories = ("platform_managed", "employee")
     params = ("heat_stop_temp_c",)
+    bounded = False
     message = {
         "zh": "{period_start}最高气温{observed}°C，达到{threshold}°C应停止室外作业，但仍安排工作",
         "en": "On {period_start} the forecast maximum was {observed} °C, at or above "
         "{threshold} °C when outdoor work must stop, yet there was work",
     }
     example = "W1 delivered orders on 2025-08-20 with a 41 °C forecast → observed 41, threshold 40."
-
-    def days(self, ctx: AuditContext) -> pl.LazyFrame:
-        return super().days(ctx).with_columns(work=pl.col("seconds") * ctx.factor.numerator)
 
 
 @register
@@ -142,20 +153,16 @@ class HeatLimit(_Heat):
         "evidence hours 7, midday_minutes 60."
     )
 
-    def days(self, ctx: AuditContext) -> pl.LazyFrame:
-        days = ctx.pack.asof(super().days(ctx), "heat_max_hours", out="max_hours")
-        days = days.join(midday_seconds(ctx), on=["worker_id", "date"], how="left")
-        return days.with_columns(
-            pl.col("midday").fill_null(0), work=pl.col("seconds") * ctx.factor.numerator
-        )
+    def extend(self, ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
+        return midday_seconds(ctx, days)
 
     def breach(self, ctx: AuditContext) -> pl.Expr:
-        too_long = pl.col("work") > scaled(pl.col("max_hours"), ctx.factor.denominator)
+        too_long = pl.col("work") > scaled(pl.col("heat_max_hours"), ctx.factor.denominator)
         return too_long | (pl.col("midday") > 0)
 
     def evidence(self, ctx: AuditContext) -> dict[str, pl.Expr]:
         return super().evidence(ctx) | {
-            "max_hours": pl.col("max_hours"),
+            "max_hours": pl.col("heat_max_hours"),
             "midday_minutes": (pl.col("midday") / 60).round(2),
         }
 
