@@ -383,6 +383,7 @@ def validate(
     import json
 
     from rich.table import Table
+    from rich.text import Text
 
     from payaudit.io import load_dataset
     from payaudit.schema import ISSUES
@@ -402,7 +403,8 @@ def validate(
     for column in ("table", "file", "rows read", "audited", "rejected"):
         files.add_column(column, justify="right" if column[0] in "rar" else "left")
     for f in dataset.inputs:
-        files.add_row(f.table, f.path, *map(str, (f.rows_read, f.rows_audited, f.rows_rejected)))
+        counts = map(str, (f.rows_read, f.rows_audited, f.rows_rejected))
+        files.add_row(f.table, Text(f.path), *counts)  # Text: a [bracket] is not markup
     err.print(files)
     if issues.height:
         counts = Table(title="Data issues by code")
@@ -415,7 +417,7 @@ def validate(
             first.add_column(column, overflow="fold")
         shown = issues.select("code", "path", "row", "message").head(10)
         for code, path, row, message in shown.iter_rows():
-            first.add_row(code, Path(path or "").name, str(row or ""), message)
+            first.add_row(code, Text(Path(path or "").name), str(row or ""), Text(message))
         err.print(counts, first, highlight=False)
     else:
         err.print("No data issues.")

@@ -20,8 +20,8 @@ def candidates(table: str, settings: Settings) -> dict[str, str]:
     for header, column in settings.columns.get(table, {}).items():
         if column not in names:
             raise ConfigError(
-                f"[columns.{table}] maps '{header}' to '{column}', which is not a column of "
-                f"{table} ({', '.join(names)})."
+                f"The config's columns.{table} maps '{header}' to '{column}', which is not "
+                f"a column of {table} ({', '.join(names)})."
             )
         found.setdefault(key(header), column)
     for column in names:
@@ -44,7 +44,7 @@ def map_headers(table: str, headers: list[str], settings: Settings, path: str) -
         if column.required and column.name not in chosen:
             spellings = ", ".join((column.name, *aliases(column.name)[:3]))
             raise InputError(
-                f"{path} has no column '{column.name}' required in {table} "
-                f"(headers such as {spellings}; or map one under [columns.{table}] in the config)."
+                f"{path} has no column '{column.name}' required in {table} (headers such as "
+                f"{spellings}; or map a header to it in the config's columns.{table})."
             )
     return chosen
