@@ -4,6 +4,7 @@ summary as plain text in a file)."""
 from __future__ import annotations
 
 import io
+import os
 from typing import BinaryIO
 
 import polars as pl
@@ -30,6 +31,12 @@ def _table(title: str, *headers: str, right: int = 0) -> Table:
     return table
 
 
+def _short(path: str) -> str:
+    """A path as the user would type it from here: relative below the current folder."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def _money(value: float) -> str:
     return f"{value:,.2f}"
 
@@ -46,8 +53,9 @@ def render(report: Report, console: Console, verbose: bool = False) -> None:
                     column("rows_read", lang), column("rows_audited", lang),
                     column("rows_rejected", lang), right=3)
     for f in report.inputs:
-        inputs.add_row(f.table, escape(f.path), str(f.rows_read), str(f.rows_audited),
+        inputs.add_row(f.table, escape(_short(f.path)), str(f.rows_read), str(f.rows_audited),
                        str(f.rows_rejected))
+    inputs.columns[1].overflow = "fold"  # a path is read whole or not at all
     if report.inputs:
         console.print(inputs)
 
