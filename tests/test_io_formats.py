@@ -183,3 +183,26 @@ def test_header_only_excel_and_input_digest(tmp_path: Path) -> None:
     assert (f.table, f.sha256, f.rows_read, f.rows_audited, f.rows_rejected) == (
         "orders", digest, 0, 0, 0
     )  # fmt: skip
+
+
+def test_typed_parquet_columns(tmp_path: Path) -> None:
+    """Parquet keeps its types: aware times are converted, Decimal and integer money exact."""
+    from decimal import Decimal
+
+    pl.DataFrame(
+        {
+            "order_id": [1001, 1002],
+            "worker_id": ["W1", "W2"],
+            "accepted_at": [datetime(2025, 1, 6, 1), datetime(2025, 1, 6, 15, 50)],
+            "completed_at": [datetime(2025, 1, 6, 9, 30), datetime(2025, 1, 7, 0, 20)],
+            "pay": [Decimal("12.345"), Decimal("1234.5")],
+            "tip": [3, None],
+        }
+    ).with_columns(pl.col("accepted_at").dt.replace_time_zone("UTC")).write_parquet(
+        tmp_path / "orders.parquet"
+    )
+    frame = load(tmp_path)
+    assert frame["order_id"].to_list() == ["1001", "1002"]
+    assert frame["accepted_at"].to_list() == [datetime(2025, 1, 6, 9), datetime(2025, 1, 6, 23, 50)]
+    assert frame["pay"].to_list() == [1235, 123450]
+    assert frame["tip"].to_list() == [300, None]

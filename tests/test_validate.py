@@ -123,6 +123,12 @@ def test_garbage_exits_2_without_traceback(tmp_path: Path, name: str, content: b
     assert "error:" in result.output
 
 
+def test_values_are_never_markup(tmp_path: Path) -> None:
+    write(tmp_path / "orders.csv", HEADER + "[/x],W1,[bold]soon,2025-01-06 09:30,1,\n")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1 and "'[bold]soon'" in result.output
+
+
 def test_header_only_is_clean(tmp_path: Path) -> None:
     write(tmp_path / "orders.csv", HEADER)
     result = runner.invoke(app, ["validate", str(tmp_path), "-f", "csv"])
