@@ -23,7 +23,7 @@ from payaudit.calendar import calendar_frame
 from payaudit.errors import ConfigError
 from payaudit.rulepack import load_pack
 from payaudit.sample_chunk import ORDER_MONEY, PAYOUT_MONEY, Calendar, generate
-from payaudit.sample_roster import CATEGORIES, DISTRICTS, build_roster, roster_frame
+from payaudit.sample_roster import CATEGORIES, DISTRICT_NAMES, DISTRICTS, build_roster, roster_frame
 from payaudit.sample_write import ChineseOrdersWriter, TableWriter, money_text
 
 FORMATS = ("csv", "parquet")
@@ -49,7 +49,7 @@ def _calendar(start: date, days: int) -> Calendar:
         raise ConfigError(
             f"No hourly minimum wage is known before {start}; start in 2016 or later."
         )
-    area = [pack.area_class(name, start) or 1 for name, _, _ in DISTRICTS]
+    area = [pack.area_class(name, start) or 1 for name in DISTRICT_NAMES]
     firsts = np.searchsorted(month, np.arange(months))
     month_days = (frame["date"].dt.month_end() - frame["date"].dt.month_start()).dt.total_days()
     return Calendar(
@@ -74,7 +74,7 @@ def _weather(cal: Calendar, rng: np.random.Generator) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "date": dates,
-            "district": pl.Series([d for d, _, _ in DISTRICTS]).gather(district),
+            "district": pl.Series(DISTRICT_NAMES).gather(district),
             "max_temp_c": np.round(np.minimum(temp, 34.5), 1),
         }
     )

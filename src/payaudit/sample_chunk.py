@@ -28,7 +28,7 @@ from payaudit.sample_pay import (
     truth,
     truth_rows,
 )
-from payaudit.sample_roster import DISTRICTS, PLATFORMS, Roster
+from payaudit.sample_roster import DISTRICT_NAMES, DISTRICT_P, DISTRICTS, PLATFORMS, Roster
 
 _US_PER_MIN, _US_PER_DAY = 60_000_000, 86_400_000_000
 _DEPOSIT_FEN = 30_000  # a 300 CNY deposit (押金), PY004
@@ -112,8 +112,7 @@ def _orders(roster, lo, cal, orders, pay, cost, tip, first_order, rng) -> pl.Dat
     n = len(orders.cell)
     worker = lo + orders.cell // cal.days
     # Most orders are in the worker's own district; some cross into another.
-    weights = np.array([w for _, _, w in DISTRICTS], dtype=float)
-    elsewhere = rng.choice(len(DISTRICTS), size=n, p=weights / weights.sum())
+    elsewhere = rng.choice(len(DISTRICTS), size=n, p=DISTRICT_P)
     district = np.where(rng.random(n) < 0.92, roster.district[worker], elsewhere)
     ids = pl.Series(np.arange(first_order, first_order + n)).cast(pl.String).str.zfill(10)
     return pl.DataFrame(
@@ -124,7 +123,7 @@ def _orders(roster, lo, cal, orders, pay, cost, tip, first_order, rng) -> pl.Dat
             "completed_at": cal.times(orders.cell % cal.days, orders.end),
             "pay": pay,
             "platform": pl.Series(PLATFORMS).gather(roster.platform[worker]),
-            "district": pl.Series([d for d, _, _ in DISTRICTS]).gather(district),
+            "district": pl.Series(DISTRICT_NAMES).gather(district),
             "tip": tip,
             "cost": cost,
         }

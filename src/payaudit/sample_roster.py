@@ -22,6 +22,8 @@ DISTRICTS = (
     ("垫江县", 500231, 3), ("忠县", 500233, 2), ("丰都县", 500230, 2),
     ("云阳县", 500235, 2), ("奉节县", 500236, 2), ("石柱县", 500240, 2),
 )  # fmt: skip
+DISTRICT_NAMES = tuple(name for name, _, _ in DISTRICTS)
+DISTRICT_P = tuple(w / sum(w for _, _, w in DISTRICTS) for _, _, w in DISTRICTS)
 # Violations injected per worker: share of the eligible workers (at least one when any is).
 RATES = {"MW001": 0.03, "HP001": 0.03, "FT001": 0.03, "FT002": 0.03, "PY004": 0.01,
          "PY001": 0.01}  # fmt: skip
@@ -61,8 +63,7 @@ def _count(rate: float, eligible: int) -> int:
 
 def build_roster(n: int, rng: np.random.Generator) -> Roster:
     category = rng.choice(len(CATEGORIES), size=n, p=CATEGORY_P)
-    weights = np.array([w for _, _, w in DISTRICTS], dtype=float)
-    district = rng.choice(len(DISTRICTS), size=n, p=weights / weights.sum())
+    district = rng.choice(len(DISTRICTS), size=n, p=DISTRICT_P)
     platform = rng.choice(len(PLATFORMS), size=n, p=PLATFORM_P)
     managed = category == 0
     part_time = managed & (rng.random(n) < 0.25)
@@ -122,7 +123,7 @@ def roster_frame(roster: Roster, rng: np.random.Generator) -> pl.DataFrame:
         {
             "worker_id": roster.ids,
             "category": np.array(CATEGORIES)[roster.category],
-            "district": np.array([d for d, _, _ in DISTRICTS])[roster.district],
+            "district": np.array(DISTRICT_NAMES)[roster.district],
             "name": name,
             "phone": phone,
             "id_number": _id_numbers(codes, rng),
