@@ -27,8 +27,8 @@ def test_employee_without_work_injury_insurance():
     orders.append(_order("o5", "E1", "2025-03-05", "美团"))
     [f] = findings(dataset(workers=roster, orders=orders), "IN001")
     assert (f["worker_id"], f["observed"], f["shortfall_fen"]) == ("E1", 2.0, 0)
-    # The period is the audited range: here the days of the data.
-    assert (f["period_start"], f["period_end"]) == (date(2025, 3, 3), date(2025, 3, 5))
+    # The period is the audited range: by default the whole month of the data.
+    assert (f["period_start"], f["period_end"]) == (date(2025, 3, 1), date(2025, 3, 31))
     assert json.loads(f["evidence"]) == {"roster_row": 2}
 
 

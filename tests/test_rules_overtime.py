@@ -66,9 +66,10 @@ def test_a_day_over_8_plus_3_hours():
 
 
 def test_a_month_over_36_hours_of_overtime_counts_rest_days_whole():
-    # March 2025 Saturdays 1, 8, 15, 22, 29: 5 × 8 h of rest-day work = 40 h > 36.
+    # March 2025 Saturdays 1, 8, 15, 22, 29: 5 × 8 h of rest-day work = 40 h > 36. The
+    # default range is the whole month.
     saturdays = ["2025-03-01", "2025-03-08", "2025-03-15", "2025-03-22", "2025-03-29"]
-    assert _found("OT001", _work("E1", *saturdays)) == [("E1", "2025-03-01", "2025-03-29", 40.0)]
+    assert _found("OT001", _work("E1", *saturdays)) == [("E1", "2025-03-01", "2025-03-31", 40.0)]
     # 4 Saturdays (32 h) + two 10-hour weekdays (2 × 2 h) = exactly 36 h: no finding.
     orders = _work("E1", *saturdays[:4]) + _work("E1", "2025-03-03", "2025-03-04", end="19:00")
     assert _found("OT001", orders) == []
@@ -123,6 +124,19 @@ def test_a_bridging_monday_is_a_rest_day_and_a_buban_saturday_a_working_day():
     assert _shortfalls(orders, [_payout("E1", "2025-01-26", "2025-02-08", 0)]) == [("E1", 12000)]
 
 
+def test_a_weekday_that_may_replace_a_weekend_statutory_day_is_flagged_for_review():
+    # 端午 2025-05-31 is a Saturday; Monday 2025-06-02 is off in its place (补假). Counted as a
+    # rest day, 20 × 2 × 8 = 320.00, and listed for review (300 % is unsettled).
+    ds = dataset(
+        workers=ROSTER,
+        orders=_work("E1", "2025-06-02"),
+        payouts=[_payout("E1", "2025-06-01", "2025-06-30", 0)],
+    )
+    [f] = findings(ds, "OT002")
+    assert f["shortfall_fen"] == 32000
+    assert json.loads(f["evidence"])["review_dates"] == ["2025-06-02"]
+
+
 def test_hourly_base_from_gross_and_rounding_half_up():
     # E2 has no monthly wage: base (gross 3,530 − overtime pay 50) / 174 = 20.00; 2 extended
     # h → 20 × 1.5 × 2 = 60.00 due; 50.00 paid → 10.00.
@@ -168,7 +182,7 @@ def test_part_time_weekly_hours_and_daily_average():
     assert _found("PT001", orders) == [("E5", "2025-03-03", "2025-03-09", 25.0)]
     assert _found("PT002", orders) == [
         ("E5", "2025-03-03", "2025-03-09", 5.0),
-        ("E5", "2025-03-17", "2025-03-19", 4.5),
+        ("E5", "2025-03-17", "2025-03-23", 4.5),
     ]
     # Full-time employees are not audited by the part-time rules.
     assert _found("PT001", _work("E1", *_run(6, "2025-03-03"), end="18:00")) == []

@@ -47,6 +47,7 @@ def employee_days(
         chosen = chosen.filter(pl.col("part_time").fill_null(False) == part_time)
     chosen = chosen.select("worker_id", system=system)
     days = ctx.daily.filter(pl.col("seconds") > 0).join(chosen, on="worker_id")
+    days = days.join(ctx.calendar.select("date", "review"), on="date", how="left")
     days = ctx.pack.asof(days, "standard_daily_hours", out="std")
     work = pl.col("seconds") * ctx.factor.numerator
     beyond = (work - scaled(pl.col("std"), ctx.factor.denominator)).clip(lower_bound=0)
@@ -76,6 +77,7 @@ def overtime_totals(ctx: AuditContext, days: pl.LazyFrame, *keys: str) -> pl.Laz
         holiday=pl.col("over").filter(statutory).sum(),
         ordinary=pl.col("work").filter(~statutory).sum(),
         rest_dates=pl.col("date").filter(pl.col("day_type") == "rest_day").sort(),
+        review_dates=pl.col("date").filter(pl.col("review")).sort(),
     )
     calendar = ctx.pack.asof(ctx.calendar, "standard_daily_hours", out="std")
     own = pl.when(pl.col("day_type").is_in(WORKING_DAYS)).then(
@@ -179,9 +181,12 @@ class OvertimePay(Rule):
     weekend day is a working day; other days off of a break are rest days. Hourly base =
     monthly_wage / `monthly_paid_hours` (174), else (gross − overtime_pay) / 174. Rest-day
     hours are counted at 200 % because compensatory rest (补休) cannot be known from the data:
-    findings say so, and list the rest days worked. Comprehensive hours: extended hours = work
-    on non-holiday days beyond 8 h × the period's working days; no rest-day category. A finding
-    when overtime_pay < required (rounded half-up to the fen once); shortfall the difference.
+    findings say so, and list the rest days worked. Weekday rest days that may be the 补假
+    of a statutory day falling on a weekend are counted at 200 % (prevailing practice) and
+    listed as `review_dates`: whether they are owed 300 % is unsettled. Comprehensive hours:
+    extended hours = work on non-holiday days beyond 8 h × the period's working days; no
+    rest-day category. A finding when overtime_pay < required (rounded half-up to the fen
+    once); shortfall the difference.
     """
 
     code = "OT002"
@@ -249,6 +254,7 @@ class OvertimePay(Rule):
             rest_day_hours=hours(ctx, "rest"),
             holiday_hours=hours(ctx, "holiday"),
             rest_days=pl.col("rest_dates"),
+            review_dates=pl.col("review_dates"),
             comp_rest_unknown=pl.col("rest") > 0,
         )
 

@@ -19,17 +19,18 @@ WAGE_BASIS = "《工资支付暂行规定》（劳部发〔1994〕489号）"
 
 
 def payouts(ctx: AuditContext, categories: tuple[str, ...]) -> pl.LazyFrame:
-    """Every payout of workers in `categories`, an amount left empty counting as 0 (nothing of
+    """The payouts of workers in `categories` whose period overlaps the audited range (by
+    default the range covers every payout), an amount left empty counting as 0 (nothing of
     that kind on the payslip), each with a key `_payout`, the worker's part_time (unknown →
     full-time), hours_system and monthly_wage, and `eligible`: gross − overtime_pay −
-    allowances, the pay that counts toward the minimum. Payouts are not cut to the audited
-    range, which the engine takes from orders and shifts only: a payouts-only audit must still
-    see them; their working time is what the range holds."""
+    allowances, the pay that counts toward the minimum."""
     worker = ctx.workers.select(
         "worker_id", "hours_system", "monthly_wage", pl.col("part_time").fill_null(False)
     )
+    overlaps = (pl.col("period_end") >= ctx.date_from) & (pl.col("period_start") <= ctx.date_to)
     return (
         ctx.for_categories(ctx.payouts, categories)
+        .filter(overlaps)
         .with_row_index("_payout")
         .with_columns(pl.col(MONEY).fill_null(0))
         .with_columns(eligible=pl.col("gross") - pl.col("overtime_pay") - pl.col("allowances"))
