@@ -97,7 +97,8 @@ def _stretches(*orders: tuple[str, str]) -> list[tuple[str, int, list[str]]]:
             "completed_at": [datetime.fromisoformat(e) for _, e in orders],
         }
     )
-    out = worktime.stretches(frame, pl.lit(20 * 60)).sort("start").collect()
+    found = worktime.stretches(frame, pl.lit(20 * 60))
+    out = worktime.stretch_orders(found, frame).sort("start").collect()
     return [
         (r["date"].isoformat(), r["seconds"], r["order_ids"]) for r in out.iter_rows(named=True)
     ]

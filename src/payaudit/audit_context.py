@@ -46,8 +46,9 @@ class AuditContext:
       worker_id, date, seconds (merged, before the allowance, Int64), hours (after it, Float64),
       pay_fen, cost_fen, tip_fen, orders, order_ids, day_type, holiday_zh, category,
       area_class (of that day), min_wage_hourly (CNY/h), min_wage_fen (fen/h, Int64).
-    - `stretches`: worker_id, date (of its start), start, end, seconds, order_ids: continuous
-      order stretches with the break in force (min_break_minutes).
+    - `stretches`: worker_id, date (of its start), start, end, seconds: continuous order
+      stretches with the break in force (min_break_minutes); worktime.stretch_orders(found,
+      ctx.orders) adds the order ids of the few that become findings.
     - `for_categories(frame, categories)`: the rows of a frame whose worker is in a category.
     """
 

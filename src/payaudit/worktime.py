@@ -20,15 +20,20 @@ def allowance_factor(ratio: Decimal) -> Fraction:
     return 1 + Fraction(ratio)
 
 
+def _running_end(end: str, start: str) -> pl.Expr:
+    """Per worker, in order of start, the latest end of the intervals before each one. Windows
+    ordered by `order_by` cost far less than sorting the frame by worker and time."""
+    return pl.col(end).cum_max().shift(1).over("worker_id", order_by=start)
+
+
 def merge_intervals(intervals: pl.LazyFrame) -> pl.LazyFrame:
     """Per worker, overlapping or touching [start, end) intervals merged into one, so that no
     time is counted twice. In: worker_id, start, end. Out: worker_id, start, end."""
-    prev_end = pl.col("end").cum_max().shift(1).over("worker_id")
+    prev_end = _running_end("end", "start")
     new_group = prev_end.is_null() | (pl.col("start") > prev_end)
     return (
         intervals.filter(pl.col("end") > pl.col("start"))  # an empty interval adds no time
-        .sort("worker_id", "start")
-        .with_columns(group=new_group.cum_sum().over("worker_id"))
+        .with_columns(group=new_group.cum_sum().over("worker_id", order_by="start"))
         .group_by("worker_id", "group")
         .agg(pl.col("start").min(), pl.col("end").max())
         .drop("group")
@@ -64,25 +69,35 @@ def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
 
     In: worker_id, order_id, accepted_at, completed_at, and the columns `min_break_seconds`
     reads (evaluated per order, on the order that follows the gap).
-    Out: worker_id, date, start, end, seconds, order_ids (list, in order of start)."""
-    prev_end = pl.col("completed_at").cum_max().shift(1).over("worker_id")
+    Out: worker_id, date, start, end, seconds. The orders of a stretch are those of its
+    worker accepted from its start to its end (`stretch_orders`)."""
+    prev_end = _running_end("completed_at", "accepted_at")
     gap = (pl.col("accepted_at") - prev_end).dt.total_seconds()
     new_stretch = prev_end.is_null() | (gap >= min_break_seconds)
     return (
-        orders.sort("worker_id", "accepted_at", "completed_at")
-        .with_columns(stretch=new_stretch.cum_sum().over("worker_id"))
+        orders.with_columns(stretch=new_stretch.cum_sum().over("worker_id", order_by="accepted_at"))
         .group_by("worker_id", "stretch")
-        .agg(
-            start=pl.col("accepted_at").min(),
-            end=pl.col("completed_at").max(),
-            order_ids=pl.col("order_id"),
-        )
+        .agg(start=pl.col("accepted_at").min(), end=pl.col("completed_at").max())
         .select(
             "worker_id",
             date=pl.col("start").dt.date(),
             start="start",
             end="end",
             seconds=(pl.col("end") - pl.col("start")).dt.total_seconds(),
-            order_ids="order_ids",
         )
     )
+
+
+def stretch_orders(stretches: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
+    """`stretches` (a few, e.g. findings) with `order_ids`: the worker's orders accepted from
+    the stretch's start to its end, in order of acceptance. Every such order belongs to the
+    stretch, as its gap to the stretch's running end is not positive."""
+    found = stretches.with_row_index("_stretch")
+    ids = (
+        found.select("_stretch", "worker_id", "start", "end")
+        .join(orders.select("worker_id", "order_id", "accepted_at"), on="worker_id")
+        .filter(pl.col("accepted_at").is_between(pl.col("start"), pl.col("end")))
+        .group_by("_stretch")
+        .agg(order_ids=pl.col("order_id").sort_by("accepted_at", "order_id"))
+    )
+    return found.join(ids, on="_stretch", how="left").drop("_stretch")

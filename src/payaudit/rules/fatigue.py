@@ -6,6 +6,7 @@ import polars as pl
 
 from payaudit.audit_context import AuditContext, evidence
 from payaudit.rules.base import Rule, register
+from payaudit.worktime import stretch_orders
 
 # The numbers come from a recommended national standard applied to the seed's fatigue
 # reminders (rule pack note), not from a binding figure: hence warnings.
@@ -49,7 +50,7 @@ class ContinuousWork(Rule):
         found = ctx.pack.asof(
             ctx.for_categories(ctx.stretches, self.categories), "max_continuous_hours", out="limit"
         ).filter(pl.col("seconds") > _limit_seconds(pl.col("limit")))
-        return found.select(
+        return stretch_orders(found, ctx.orders).select(
             "worker_id",
             period_start="date",
             period_end="date",
