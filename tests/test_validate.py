@@ -123,6 +123,17 @@ def test_garbage_exits_2_without_traceback(tmp_path: Path, name: str, content: b
     assert "error:" in result.output
 
 
+def test_a_row_with_more_fields_than_the_header_is_rejected(tmp_path: Path) -> None:
+    """An unquoted 1,234.50 must not shift into the next column unnoticed."""
+    row = "A1,W1,2025-01-06 09:00,2025-01-06 09:30,1,234.50,渝中区\n"
+    write(tmp_path / "orders.csv", HEADER + GOOD.format(n=2) + row)
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert ds.issues.select("code", "row", "column", "value").rows() == [
+        ("D002", 3, "fields", "渝中区")
+    ]
+    assert ds.frame("orders")["order_id"].to_list() == ["A2"]
+
+
 def test_values_are_never_markup(tmp_path: Path) -> None:
     write(tmp_path / "orders.csv", HEADER + "[/x],W1,[bold]soon,2025-01-06 09:30,1,\n")
     result = runner.invoke(app, ["validate", str(tmp_path)])

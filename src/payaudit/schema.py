@@ -21,6 +21,10 @@ DTYPES: dict[str, pl.DataType] = {
 }  # fmt: skip
 PARSED = frozenset({"time", "date", "money", "bool", "number", "enum"})
 BAD = "_bad_"  # prefix of the loader's columns holding the text of a cell that did not parse
+EXTRA = "_extra_fields"  # the loader's column holding a CSV row's first field beyond the header
+_AS = {"time": "a time", "date": "a date", "money": "money", "bool": "yes or no",
+       "number": "a number"}  # fmt: skip
+_FIELDS = Column("fields", "text", "fields of a CSV row beyond its header")
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,8 @@ ISSUES = {
         Issue("D001", "error", "missing required value",
               {"en": "Required {column} is empty.", "zh": "必填列 {column} 为空。"}),
         Issue("D002", "error", "unparseable value (time, date, money, bool or number)",
-              {"en": "{column} '{value}' is not a valid {detail}.",
-               "zh": "{column} 的值 '{value}' 不是有效的{detail}。"}),
+              {"en": "{column} '{value}' cannot be read as {detail}.",
+               "zh": "{column} 的值 '{value}' 无法解析（{detail}）。"}),
         Issue("D003", "error", "value out of range",
               {"en": "{column} {value} is out of range ({detail}).",
                "zh": "{column} 的值 {value} 超出范围（{detail}）。"}),
@@ -142,7 +146,9 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> l
     names = contract(table).names
     for c in contract(table).columns:
         if BAD + c.name in frame.columns:
-            code, detail = ("D006", ", ".join(c.values)) if c.type == "enum" else ("D002", c.type)
+            code, detail = (
+                ("D006", ", ".join(c.values)) if c.type == "enum" else ("D002", _AS[c.type])
+            )
             hits.append(_hits(frame, code, c, pl.col(BAD + c.name).is_not_null(), detail))
         if c.not_before:
             earlier = c.not_before
@@ -152,6 +158,10 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> l
         if c.type == "district":
             unknown = pl.col(c.name).is_not_null() & canonical_district_expr(c.name).is_null()
             hits.append(_hits(frame, "D007", c, unknown))
+    if EXTRA in frame.columns:
+        surplus = frame.with_columns(pl.col(EXTRA).alias(_FIELDS.name))
+        detail = "part of the row: it has more fields than the header (quote values with commas)"
+        hits.append(_hits(surplus, "D002", _FIELDS, pl.col(EXTRA).is_not_null(), detail))
     if roster is not None and table != "workers" and "worker_id" in names:
         outside = pl.col("worker_id").is_not_null() & ~pl.col("worker_id").is_in(roster.implode())
         hits.append(_hits(frame, "D008", contract(table).column("worker_id"), outside))
@@ -168,7 +178,7 @@ def validate(
     issues = _issues(table, frame, hits, lang if lang in ("en", "zh") else "en")
     rejected = hits.filter(pl.col("code").replace_strict(_SEVERITY) == "error").get_column("_i")
     clean = frame.filter(~pl.col("_i").is_in(rejected.implode()))
-    return clean.select(~pl.selectors.starts_with("_i", BAD)), issues
+    return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA)), issues
 
 
 _NO_HITS = pl.DataFrame(schema={"_i": pl.Int64, **dict.fromkeys(

@@ -17,7 +17,7 @@ from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, prepared, text, value
 from payaudit.io.readers import read_raw
 from payaudit.io.text import sha256
-from payaudit.schema import BAD, DTYPES, PARSED, validate
+from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, validate
 
 __all__ = ["load_dataset", "read_table"]
 
@@ -45,7 +45,8 @@ def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]
 
 def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) -> pl.LazyFrame:
     schema = raw.collect_schema()
-    headers = map_headers(table, [n for n in schema.names() if n != "_row"], settings, str(path))
+    found = [n for n in schema.names() if n not in ("_row", EXTRA)]
+    headers = map_headers(table, found, settings, str(path))
     staged, columns = raw, []
     mapped = [c for c in contract(table).columns if c.name in headers]
     per_column = [_stages(c, pl.col(headers[c.name]), schema[headers[c.name]]) for c in mapped]
@@ -60,6 +61,8 @@ def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) ->
             text_col = pl.col(f"_text_{c.name}")
             failed = pl.col(f"_value_{c.name}").is_null() & text_col.is_not_null()
             columns.append(pl.when(failed).then(text_col).alias(BAD + c.name))
+    if EXTRA in schema:
+        columns.append(EXTRA)
     return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 

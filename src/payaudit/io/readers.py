@@ -10,6 +10,7 @@ import polars as pl
 
 from payaudit.errors import InputError
 from payaudit.io.text import GZIP_MAGIC, utf8_file
+from payaudit.schema import EXTRA
 
 TEXT_KINDS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv",
@@ -37,8 +38,19 @@ def _separator(path: Path, kind: str) -> str:
 
 
 def _csv(path: Path, kind: str) -> pl.LazyFrame:
+    """All text; a row with more fields than the header keeps the first surplus one in EXTRA
+    (its row is then rejected, not silently shifted: think of an unquoted 1,234.50)."""
+    separator = _separator(path, kind)
+    names = pl.scan_csv(path, separator=separator, infer_schema=False, n_rows=0)
+    schema = dict.fromkeys([*names.collect_schema().names(), EXTRA], pl.String)
     frame = pl.scan_csv(
-        path, separator=_separator(path, kind), infer_schema=False, truncate_ragged_lines=True
+        path,
+        separator=separator,
+        has_header=False,
+        skip_rows=1,
+        schema=schema,
+        missing_columns="insert",
+        truncate_ragged_lines=True,
     )
     return frame.with_row_index("_row", offset=2)
 
@@ -94,7 +106,7 @@ def read_raw(path: Path, sheet: str | None, workdir: Path) -> pl.LazyFrame:
         raise InputError(f"{path} is empty: it has no header row.") from None
     except Exception as exc:  # Polars, fastexcel, OS: any unreadable file is one sentence
         raise InputError(f"{path} cannot be read: {_reason(exc)}") from None
-    if len(schema) < 2:
+    if not set(schema) - {"_row", EXTRA}:
         raise InputError(f"{path} has no columns.")
     frame = frame.with_columns(pl.col("_row").cast(pl.Int64))
     if any(dtype != pl.String for name, dtype in schema.items() if name != "_row"):
