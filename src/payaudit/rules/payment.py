@@ -223,6 +223,7 @@ class _Withheld(Rule):
 
     column: str
     categories = PAID
+    severity = "error"
     unit = "CNY"
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
@@ -242,7 +243,6 @@ class Deposit(_Withheld):
     code = "PY004"
     column = "deposit"
     name = {"en": "Deposit collected", "zh": "收取押金或保证金"}
-    severity = "error"
     basis = "渝人社发〔2021〕38号 第（四）项"
     message = {
         "zh": "{period_start}至{period_end}收取押金或保证金{observed}元，应退还{shortfall}元",
@@ -263,7 +263,6 @@ class InjuryInsuranceCharged(_Withheld):
     code = "PY005"
     column = "injury_insurance_fee"
     name = {"en": "Injury insurance charged", "zh": "向劳动者收取职业伤害保障费"}
-    severity = "error"
     basis = "人社部发〔2021〕110号; 渝人社发〔2021〕38号 第（九）项; 《工伤保险条例》第十条"
     message = {
         "zh": "{period_start}至{period_end}向劳动者扣收保险费{observed}元，应退还{shortfall}元",
