@@ -105,6 +105,7 @@ def overtime_totals(ctx: AuditContext, days: pl.LazyFrame, *keys: str) -> pl.Laz
 
 
 def hours(ctx: AuditContext, column: str) -> pl.Expr:
+    """A column of seconds × den as hours, for display."""
     return (pl.col(column) / ctx.factor.denominator / 3600).round(4)
 
 

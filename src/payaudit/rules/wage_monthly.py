@@ -43,8 +43,9 @@ def monthly_minimum(ctx: AuditContext, pays: pl.LazyFrame) -> pl.LazyFrame:
         )
         .join(paid_days, on="_payout")
     )
-    # A part's need as a numerator over p (= 2175): fen × 100 / (100 × days) when it is fully
-    # worked; exact whenever one minimum holds for the month, as every Chongqing change has.
+    # A part's need as a numerator over p (2175 = 21.75 days): fen × 100 up to 21.75 days
+    # worked; beyond, fen × p / days (the days' average minimum: the month is fully paid),
+    # exact whenever one minimum holds for the month, as with every Chongqing change so far.
     over_p = (
         pl.when(pl.col("days") * 100 <= pl.col("p"))
         .then(pl.col("fen") * 100)
