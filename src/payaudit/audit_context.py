@@ -44,7 +44,7 @@ class AuditContext:
       basis), merged per worker so no time counts twice (SPEC §3).
     - `daily`: one row per worker and day in the range with working time or an accepted order:
       worker_id, date, seconds (merged, before the allowance, Int64), hours (after it, Float64),
-      pay_fen, cost_fen, tip_fen, orders, order_ids, day_type, holiday_zh, category,
+      pay_fen, cost_fen, tip_fen, orders, order_ids (input order), day_type, holiday_zh, category,
       area_class (of that day), min_wage_hourly (CNY/h), min_wage_fen (fen/h, Int64).
     - `stretches`: worker_id, date (of its start), start, end, seconds: continuous order
       stretches with the break in force (min_break_minutes); worktime.stretch_orders(found,
@@ -99,7 +99,7 @@ class AuditContext:
             cost_fen=pl.col("cost").sum(),
             tip_fen=pl.col("tip").sum(),
             orders=pl.len(),
-            order_ids=pl.col("order_id").sort_by("accepted_at"),
+            order_ids=pl.col("order_id"),  # in input order: sorting costs more than it tells
         )
         worker = self.workers.select("worker_id", "category", "district")
         days = (

@@ -43,16 +43,21 @@ def merge_intervals(intervals: pl.LazyFrame) -> pl.LazyFrame:
 def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
     """Merged intervals cut at each midnight (an interval may span several days).
     Out: worker_id, date, seconds (Int64) per piece."""
+    first, last = pl.col("start").dt.date(), (pl.col("end") - _US).dt.date()
+    # Most intervals end on the day they start: only the others are exploded into days.
+    same_day = merged.filter(first == last).select(
+        "worker_id", date=first, seconds=(pl.col("end") - pl.col("start")).dt.total_seconds()
+    )
     day_start = pl.col("date").cast(pl.Datetime("us"))
     piece_start = pl.max_horizontal("start", day_start)
     piece_end = pl.min_horizontal("end", day_start + pl.duration(days=1))
-    return (
-        merged.with_columns(
-            date=pl.date_ranges(pl.col("start").dt.date(), (pl.col("end") - _US).dt.date())
-        )
+    crossing = (
+        merged.filter(first != last)
+        .with_columns(date=pl.date_ranges(first, last))
         .explode("date")
         .select("worker_id", "date", seconds=(piece_end - piece_start).dt.total_seconds())
     )
+    return pl.concat([same_day, crossing])
 
 
 def daily_seconds(merged: pl.LazyFrame) -> pl.LazyFrame:
