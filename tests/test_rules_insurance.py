@@ -69,3 +69,23 @@ def test_platform_managed_worker_without_cover_on_a_pilot_platform():
         ("P5", "2026-01-02", "2026-01-02", 1.0),
     ]
     assert json.loads(found[0]["evidence"])["platforms"] == ["美团", "美团外卖"]
+
+
+def test_orders_without_a_platform_take_the_workers_platform():
+    roster = workers(
+        [
+            (
+                "P1",
+                "platform_managed",
+                "渝中区",
+                {"occupational_injury": False, "platform": "饿了么"},
+            ),
+            ("P2", "platform_managed", "渝中区", {"occupational_injury": False}),
+        ]
+    )
+    orders = [
+        ("a1", "P1", "2025-03-03 10:00", "2025-03-03 11:00", 20),  # roster: 饿了么, in the pilot
+        ("b1", "P2", "2025-03-03 10:00", "2025-03-03 11:00", 20),  # no platform known at all
+    ]
+    [f] = findings(dataset(workers=roster, orders=orders), "IN002")
+    assert f["worker_id"] == "P1" and json.loads(f["evidence"])["platforms"] == ["饿了么"]

@@ -64,12 +64,14 @@ class NoOccupationalInjuryCover(Rule):
     """A platform-managed worker without 职业伤害保障 who worked for a platform in the pilot.
 
     A finding for each platform-managed worker whose roster has occupational_injury false
-    (empty: unknown, no finding) and who accepted orders, on days in the audited range, for a
+    (empty: unknown, no finding) and who worked (SPEC §3), on days in the audited range, for a
     platform that was in the occupational-injury pilot on that day
     (`occupational_injury_pilot_platforms`, from 2022-07-01, widened 2025-07-01, and every
     platform of the pilot industries from `occupational_injury_all_platforms`). The period
     runs from the first to the last such day; observed = the number of such days; evidence
-    names the platforms. Orders without a platform take `--platform`, else none is in the pilot.
+    names the platforms. A day's platform is that of its orders; orders without one (or
+    `--platform` itself) and required time without orders take the worker's platform (roster,
+    else the most frequent order platform, else `--platform`).
     """
 
     code = "IN002"
@@ -96,8 +98,18 @@ class NoOccupationalInjuryCover(Rule):
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
         uninsured = _uninsured(ctx, self.categories, "occupational_injury")
-        days = ctx.orders.select("worker_id", "date", "platform").unique()
-        days = days.join(uninsured, on="worker_id", how="semi")
+        worked = ctx.daily.filter(pl.col("seconds") > 0).select("worker_id", "date")
+        worked = worked.join(uninsured, on="worker_id", how="semi")
+        # A day's platforms: its orders' own, else (no order platform given, or required time
+        # without orders) the worker's (roster, else most frequent order platform).
+        given = ctx.orders.filter(pl.col("platform") != (ctx.settings.platform or "unknown"))
+        given = given.select("worker_id", "date", "platform").unique()
+        own = ctx.workers.select("worker_id", worker_platform="platform")
+        days = (
+            worked.join(given, on=["worker_id", "date"], how="left")
+            .join(own, on="worker_id", how="left")
+            .with_columns(platform=pl.coalesce("platform", "worker_platform"))
+        )
         pilot = ctx.pack.with_pilot_platform(days, "platform", "date").filter("pilot_platform")
         found = pilot.group_by("worker_id").agg(
             period_start=pl.col("date").min(),
