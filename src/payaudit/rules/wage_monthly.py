@@ -1,7 +1,7 @@
 """Employees' pay against the minimum wage per payout period: the monthly minimum of full-time
 employees (MW002), deductions that leave pay below it (PY006); and the part-time (非全日制)
-rules: hours (PT001, PT002) and the hourly minimum (PT003). Meant to join wage.py once its
-MW001 settles."""
+rules: hours (PT001, PT002) and the hourly minimum (PT003). MW002 is meant to move beside
+MW001 in wage.py once that module settles."""
 
 from __future__ import annotations
 
