@@ -203,3 +203,16 @@ def test_independents_and_employees_are_not_audited_by_mw001():
     scope = dict(result.workers.select("worker_id", "in_scope").rows())
     assert scope == {"W1": False, "W2": True}
     assert result.findings.filter(worker_id="W1").height == 0
+
+
+def test_area_class_of_each_day():
+    # 梁平 was class 2 before 2019 (14 CNY/h in 2018) and class 1 from 2019-01-01 (18 CNY/h).
+    ds = dataset(
+        workers=[("W1", "platform_managed", "梁平县")],
+        orders=[
+            ("o1", "W1", "2018-12-31 10:00", "2018-12-31 14:00", 50),  # 4 × 14 = 56
+            ("o2", "W1", "2019-01-02 10:00", "2019-01-02 14:00", 50),  # 4 × 18 = 72
+        ],
+    )
+    # Week 2018-12-31 – 2019-01-06: 128.00 required, 100.00 paid → 28.00.
+    assert _mw(ds, Settings(period="week")) == [("W1", "2018-12-31", "2019-01-06", 2800)]
