@@ -156,8 +156,7 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> l
                                                                 pl.col(earlier)))  # fmt: skip
             hits.append(_hits(frame, "D005", c, pl.col(c.name) < pl.col(earlier), detail))
         if c.type == "district":
-            unknown = pl.col(c.name).is_not_null() & canonical_district_expr(c.name).is_null()
-            hits.append(_hits(frame, "D007", c, unknown))
+            hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
     if EXTRA in frame.columns:
         surplus = frame.with_columns(pl.col(EXTRA).alias(_FIELDS.name))
         detail = "part of the row: it has more fields than the header (quote values with commas)"
@@ -166,6 +165,12 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> l
         outside = pl.col("worker_id").is_not_null() & ~pl.col("worker_id").is_in(roster.implode())
         hits.append(_hits(frame, "D008", contract(table).column("worker_id"), outside))
     return hits
+
+
+def _unknown(districts: pl.Series) -> pl.Series:
+    """The district names not in the rule pack, looked up once per distinct name."""
+    names = districts.drop_nulls().unique().to_frame("name")
+    return names.filter(canonical_district_expr("name").is_null()).get_column("name").implode()
 
 
 def validate(
