@@ -129,6 +129,8 @@ def test_excel_second_sheet_and_typed_cells(tmp_path: Path) -> None:
         ("1736125200000", datetime(2025, 1, 6, 9)),
         ("2025年1月6日 9:00", datetime(2025, 1, 6, 9)),
         ("2025-01-06", datetime(2025, 1, 6)),
+        ("20250106", datetime(2025, 1, 6)),
+        ("20250106090000", datetime(2025, 1, 6, 9)),
     ],
 )
 def test_time_forms(tmp_path: Path, cell: str, expected: datetime) -> None:

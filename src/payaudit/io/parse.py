@@ -7,7 +7,8 @@ is unreadable (D002/D006) when its text is not empty but its value is null.
 Money becomes exact Int64 fen from the decimal digits, never through a float; a third decimal
 and beyond is rounded half-up to the fen (12.345 → 1235 fen). Times are naive Asia/Shanghai:
 an offset is converted, epoch seconds/milliseconds are UTC, Excel serial numbers are local;
-a bare date in a time column means midnight.
+a bare date in a time column means midnight. Compact 20250106 and 20250106093000 are read
+before any number is taken for an Excel serial or an epoch.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from payaudit.contracts import Column
 
 TZ = "Asia/Shanghai"
 TIME = pl.Datetime("us")
-_NAIVE = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
+_NAIVE = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y%m%d%H%M%S")
 _OFFSET = ("%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
 # 2025/1/6, 2025.01.06, 2025年1月6日 (with T or space before a time) → 2025-1-6 + space.
 _DATE_PART = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T ]?\s*"
@@ -82,7 +83,7 @@ def time(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return pl.coalesce(
         *(s.str.to_datetime(f, time_unit="us", strict=False) for f in _NAIVE),
         *(_local(s.str.to_datetime(f, time_unit="us", strict=False)) for f in _OFFSET),
-        s.str.to_date("%Y-%m-%d", strict=False).cast(TIME),
+        *(s.str.to_date(f, strict=False).cast(TIME) for f in ("%Y-%m-%d", "%Y%m%d")),
         _from_number(s.cast(pl.Float64, strict=False)),
     )
 
