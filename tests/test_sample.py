@@ -112,12 +112,21 @@ def test_tables_are_consistent(tmp_path):
     }
     assert {t: f.height for t, f in tables.items() if t in summary["rows"]} == summary["rows"]
     orders, workers = tables["orders"], tables["workers"]
+    orders = orders.with_columns(pl.col("accepted_at", "completed_at").str.to_datetime())
     assert orders["order_id"].is_unique().all()
     assert set(orders["worker_id"]) <= set(workers["worker_id"])
     assert (orders["completed_at"] > orders["accepted_at"]).all()
     text = pl.read_csv(tmp_path / "orders.csv", infer_schema=False)
     assert text["pay"].str.contains(r"^\d+\.\d{2}$").all()
     assert set(workers["category"]) == {"platform_managed", "employee", "independent"}
+    # Independents are paid below the hourly minimum: an audit that ignores scope would say so.
+    hours = (pl.col("completed_at") - pl.col("accepted_at")).dt.total_minutes() / 60
+    rates = (
+        orders.join(workers, on="worker_id")
+        .group_by("category")
+        .agg(rate=pl.col("pay").sum() / hours.sum())
+    )
+    assert dict(rates.iter_rows())["independent"] < 20 < 32 < dict(rates.iter_rows())["employee"]
     payouts = tables["payouts"]
     assert payouts["payout_id"].is_unique().all()
     # A payout per worker and month worked: gross covers the month's order pay (PY003).
