@@ -67,6 +67,12 @@ ISSUES = {
 }  # fmt: skip
 
 
+_SEVERITY = {code: i.severity for code, i in ISSUES.items()}
+# A hit: row `_i` of the validated frame has issue `code` in `column`; value and detail as shown.
+_NO_HITS = pl.DataFrame(schema={"_i": pl.Int64, **dict.fromkeys(
+    ("code", "column", "value", "detail"), pl.String)})  # fmt: skip
+
+
 def model(table: str) -> pa.DataFrameSchema:
     """The Pandera schema of a canonical frame, derived from its contract."""
     return pa.DataFrameSchema(
@@ -105,6 +111,7 @@ def shown(c: Column, e: pl.Expr) -> pl.Expr:
 
 
 def _hits(frame: pl.DataFrame, code: str, c: Column, rows: pl.Expr, detail: pl.Expr | str = ""):
+    """The hits of `code` in column `c` on the `rows` of `frame` (see _NO_HITS)."""
     value = shown(c, pl.col(c.name))
     if BAD + c.name in frame.columns:
         value = pl.coalesce(BAD + c.name, value)
@@ -142,6 +149,8 @@ def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.DataFrame]:
 
 
 def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> list:
+    """Cells that did not parse, end before start, unknown districts, surplus CSV fields and
+    workers missing from the roster: checks across cells, rows or tables, in plain Polars."""
     hits = []
     names = contract(table).names
     for c in contract(table).columns:
@@ -186,18 +195,13 @@ def validate(
     return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA)), issues
 
 
-_NO_HITS = pl.DataFrame(schema={"_i": pl.Int64, **dict.fromkeys(
-    ("code", "column", "value", "detail"), pl.String)})  # fmt: skip
-_SEVERITY = {code: i.severity for code, i in ISSUES.items()}
-
-
 def _issues(table: str, frame: pl.DataFrame, hits: pl.DataFrame, lang: str) -> pl.DataFrame:
     message = pl.col("code").replace_strict({k: i.message.get(lang, "") for k, i in ISSUES.items()})
     for field in ("column", "value", "detail"):
         message = message.str.replace_all(f"{{{field}}}", pl.col(field).fill_null(""), literal=True)
     return (
         hits.join(frame.select("_i", "_path", "_row"), on="_i")
-        .sort("_i", "code")
+        .sort("_i", "code", maintain_order=True)
         .select(
             "code",
             severity=pl.col("code").replace_strict(_SEVERITY),
