@@ -60,6 +60,8 @@ def test_utf8_bom_tsv_and_gzip(tmp_path: Path) -> None:
     check(load(tmp_path, orders=tmp_path / "o.tsv"))
     (tmp_path / "orders.csv.gz").write_bytes(gzip.compress(text.encode("gb18030")))
     check(load(tmp_path / "orders.csv.gz"))
+    (tmp_path / "utf16.csv").write_text(text, encoding="utf-16")  # with its BOM
+    check(load(tmp_path, orders=tmp_path / "utf16.csv"))
 
 
 def test_gb18030_export_with_chinese_headers(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from payaudit.errors import InputError
 from payaudit.io.columns import map_headers
 from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, prepared, text, value
-from payaudit.io.readers import read_raw
+from payaudit.io.readers import read_raw, reason
 from payaudit.io.text import sha256
 from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, validate
 
@@ -72,8 +72,7 @@ def read_table(table: str, path: Path, settings: Settings, sheet: str | None, wo
     try:
         return frame.collect()
     except Exception as exc:  # a CSV broken half-way is found only when read in full
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path} cannot be read: {reason.rstrip('.')}.") from None
+        raise InputError(f"{path} cannot be read: {reason(exc)}") from None
 
 
 def load_dataset(

@@ -105,7 +105,7 @@ def read_raw(path: Path, sheet: str | None, workdir: Path) -> pl.LazyFrame:
     except pl.exceptions.NoDataError:
         raise InputError(f"{path} is empty: it has no header row.") from None
     except Exception as exc:  # Polars, fastexcel, OS: any unreadable file is one sentence
-        raise InputError(f"{path} cannot be read: {_reason(exc)}") from None
+        raise InputError(f"{path} cannot be read: {reason(exc)}") from None
     if not set(schema) - {"_row", EXTRA}:
         raise InputError(f"{path} has no columns.")
     frame = frame.with_columns(pl.col("_row").cast(pl.Int64))
@@ -115,6 +115,7 @@ def read_raw(path: Path, sheet: str | None, workdir: Path) -> pl.LazyFrame:
     return frame.filter(~pl.all_horizontal(text == ""))
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
+    """The first line of an error from a library, as the end of a sentence."""
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__).rstrip(".") + "."
