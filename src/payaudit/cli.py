@@ -397,7 +397,8 @@ def validate(
     explicit = _explicit(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
-    dataset = load_dataset(list(paths or []), explicit, settings, sheet)
+    with err.status("Loading and validating…"):  # shown on a terminal only
+        dataset = load_dataset(list(paths or []), explicit, settings, sheet)
     issues = dataset.issues
     files = Table(title="Inputs")
     for column in ("table", "file", "rows read", "audited", "rejected"):
