@@ -135,6 +135,16 @@ def test_a_row_with_more_fields_than_the_header_is_rejected(tmp_path: Path) -> N
     assert ds.frame("orders")["order_id"].to_list() == ["A2"]
 
 
+def test_config_maps_columns_and_a_bad_key_exits_2(tmp_path: Path) -> None:
+    write(tmp_path / "orders.csv", HEADER.replace("pay", "单价") + GOOD.format(n=1))
+    config = write(tmp_path / "payaudit.toml", '[columns.orders]\n"单价" = "pay"\n')
+    assert runner.invoke(app, ["validate", str(tmp_path), "--config", str(config)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(tmp_path)]).exit_code == 2  # no pay column
+    write(config, 'colums = 1\n')
+    result = runner.invoke(app, ["validate", str(tmp_path), "--config", str(config)])
+    assert result.exit_code == 2 and "colums" in result.output
+
+
 def test_values_are_never_markup(tmp_path: Path) -> None:
     write(tmp_path / "orders.csv", HEADER + "[/x],W1,[bold]soon,2025-01-06 09:30,1,\n")
     result = runner.invoke(app, ["validate", str(tmp_path)])
