@@ -66,6 +66,13 @@ def test_every_code_at_its_row(tmp_path: Path) -> None:
     assert set(ds.issues["code"]) <= set(ISSUES)
 
 
+def test_messages_in_chinese(tmp_path: Path) -> None:
+    ds = load_dataset([bad_orders(tmp_path)], {}, Settings(lang="zh"))
+    messages = dict(zip(ds.issues["code"], ds.issues["message"], strict=True))
+    assert messages["D002"] == "accepted_at 的值 'soon' 无法解析（应为时间）。"
+    assert messages["D003"] == "pay 的值 -0.01 超出范围（≥ 0）。"
+
+
 def test_catalogue_is_complete() -> None:
     assert list(ISSUES) == [f"D00{n}" for n in range(1, 10)] + ["D010"]
     assert {i.severity for i in ISSUES.values()} == {"error", "warning"}

@@ -22,8 +22,15 @@ DTYPES: dict[str, pl.DataType] = {
 PARSED = frozenset({"time", "date", "money", "bool", "number", "enum"})
 BAD = "_bad_"  # prefix of the loader's columns holding the text of a cell that did not parse
 EXTRA = "_extra_fields"  # the loader's column holding a CSV row's first field beyond the header
-_AS = {"time": "a time", "date": "a date", "money": "money", "bool": "yes or no",
-       "number": "a number"}  # fmt: skip
+# What a cell that did not parse should have been (D002 detail), per language.
+_AS = {
+    "en": {"time": "a time", "date": "a date", "money": "money", "bool": "yes or no",
+           "number": "a number",
+           "fields": "part of the row: it has more fields than the header (quote values "
+                     "with commas)"},
+    "zh": {"time": "应为时间", "date": "应为日期", "money": "应为金额", "bool": "应为是或否",
+           "number": "应为数字", "fields": "该行字段多于表头，含逗号的值请加引号"},
+}  # fmt: skip
 _FIELDS = Column("fields", "text", "fields of a CSV row beyond its header")
 
 
@@ -93,10 +100,11 @@ def _checks(c: Column) -> list[pa.Check]:
 
 
 def _range(c: Column) -> str:
+    """The allowed range in symbols, the same in every language."""
     if c.type == "money":
-        return "must not be negative"
-    bounds = (("at least", c.min), ("at most", c.max))
-    return " and ".join(f"{word} {bound:g}" for word, bound in bounds if bound is not None)
+        return "≥ 0"
+    bounds = (("≥", c.min), ("≤", c.max))
+    return ", ".join(f"{sign} {bound:g}" for sign, bound in bounds if bound is not None)
 
 
 def shown(c: Column, e: pl.Expr) -> pl.Expr:
@@ -148,7 +156,7 @@ def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.DataFrame]:
     return hits
 
 
-def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> list:
+def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang: str) -> list:
     """Cells that did not parse, end before start, unknown districts, surplus CSV fields and
     workers missing from the roster: checks across cells, rows or tables, in plain Polars."""
     hits = []
@@ -156,7 +164,7 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> l
     for c in contract(table).columns:
         if BAD + c.name in frame.columns:
             code, detail = (
-                ("D006", ", ".join(c.values)) if c.type == "enum" else ("D002", _AS[c.type])
+                ("D006", ", ".join(c.values)) if c.type == "enum" else ("D002", _AS[lang][c.type])
             )
             hits.append(_hits(frame, code, c, pl.col(BAD + c.name).is_not_null(), detail))
         if c.not_before:
@@ -168,7 +176,7 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None) -> l
             hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
     if EXTRA in frame.columns:
         surplus = frame.with_columns(pl.col(EXTRA).alias(_FIELDS.name))
-        detail = "part of the row: it has more fields than the header (quote values with commas)"
+        detail = _AS[lang]["fields"]
         hits.append(_hits(surplus, "D002", _FIELDS, pl.col(EXTRA).is_not_null(), detail))
     if roster is not None and table != "workers" and "worker_id" in names:
         outside = pl.col("worker_id").is_not_null() & ~pl.col("worker_id").is_in(roster.implode())
@@ -188,8 +196,10 @@ def validate(
     """(clean rows, data issues) of a canonical frame whose `_bad_<column>` columns hold the
     text of cells that did not parse. `roster`: the worker ids of the workers table, if given."""
     frame = frame.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    hits = pl.concat([_NO_HITS, *_pandera_hits(table, frame), *_polars_hits(table, frame, roster)])
-    issues = _issues(table, frame, hits, lang if lang in ("en", "zh") else "en")
+    lang = lang if lang in ("en", "zh") else "en"
+    found = [*_pandera_hits(table, frame), *_polars_hits(table, frame, roster, lang)]
+    hits = pl.concat([_NO_HITS, *found])
+    issues = _issues(table, frame, hits, lang)
     rejected = hits.filter(pl.col("code").replace_strict(_SEVERITY) == "error").get_column("_i")
     clean = frame.filter(~pl.col("_i").is_in(rejected.implode()))
     return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA)), issues
