@@ -68,7 +68,8 @@ def test_every_code_at_its_row(tmp_path: Path) -> None:
 
 def test_messages_in_chinese(tmp_path: Path) -> None:
     ds = load_dataset([bad_orders(tmp_path)], {}, Settings(lang="zh"))
-    messages = dict(zip(ds.issues["code"], ds.issues["message"], strict=True))
+    first = ds.issues.unique("code", keep="first", maintain_order=True)
+    messages = dict(first.select("code", "message").rows())
     assert messages["D002"] == "accepted_at 的值 'soon' 无法解析（应为时间）。"
     assert messages["D003"] == "pay 的值 -0.01 超出范围（≥ 0）。"
 
