@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from payaudit.config import Settings, load_config
 from payaudit.errors import ConfigError, PayauditError
@@ -73,7 +74,7 @@ def handled(command):
         try:
             return command(*args, **kwargs)
         except PayauditError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -467,7 +468,10 @@ def main() -> None:
     try:
         app()
     except Exception as exc:
-        err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
+            highlight=False,
+        )
         sys.exit(2)
 
 
