@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from payaudit.config import Settings, load_config
+from payaudit.config import Settings, check_choices, load_config, resolve_lang
 from payaudit.errors import ConfigError, PayauditError
 
 app = typer.Typer(
@@ -139,70 +139,30 @@ def check(
         select=_codes(select),
         ignore=_codes(ignore),
     )
-    check_settings(settings)
+    check_choices(settings)
+    settings.lang = resolve_lang(settings)  # data issues and messages in the report's language
     rules = select_rules(settings.select, settings.ignore)
     explicit = _explicit(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
-    dataset = load_dataset(list(paths or []), explicit, settings, sheet)
-    result = run_audit(dataset, settings, rules, _date(date_from, "--from"), _date(date_to, "--to"))
+    first, last = _date(date_from, "--from"), _date(date_to, "--to")
+    with err.status("Loading and validating…"):  # drawn on a terminal only, on stderr
+        dataset = load_dataset(list(paths or []), explicit, settings, sheet)
+    with err.status("Auditing…"):
+        result = run_audit(dataset, settings, rules, first, last)
     options = ReportOptions(
-        lang=report_lang(settings),
+        lang=settings.lang,
         redact=redact,
         max_findings=max_findings,
         quiet=quiet,
         verbose=verbose,
     )
     emit(result, list(formats or ["table"]), output, options, err)
-    raise typer.Exit(exit_code(result.findings, settings.fail_on))
+    raise typer.Exit(result.exit_code(settings.fail_on))
 
 
 def _explicit(**tables: Path | None) -> dict[str, Path]:
     return {table: path for table, path in tables.items() if path is not None}
-
-
-def check_settings(settings: Settings) -> None:
-    """Options given on the command line get the same checks as the config file."""
-    from payaudit.config import CATEGORIES, FAIL_ON, PERIODS
-
-    for key, allowed in (
-        ("default_category", CATEGORIES),
-        ("fail_on", FAIL_ON),
-        ("period", PERIODS),
-        ("lang", ("zh", "en", None)),
-    ):
-        if getattr(settings, key) not in allowed:
-            choices = ", ".join(a for a in allowed if a)
-            raise ConfigError(f"--{key.replace('_', '-')} must be one of {choices}.")
-
-
-def report_lang(settings: Settings) -> str:
-    """--lang, else the config, else the locale."""
-    import os
-
-    if settings.lang:
-        return settings.lang
-    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "zh" if locale.lower().startswith("zh") else "en"
-
-
-def exit_code(findings, fail_on: str) -> int:
-    """0 when no finding is at or above --fail-on, else 1."""
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-    return int(findings.filter(findings["severity"].is_in(levels)).height > 0)
-
-
-def _shown(value: object) -> str:
-    """A rule-pack value for people: 21 not 21.0, lists joined, {class: value} spelt out."""
-    if isinstance(value, dict):
-        return ", ".join(f"class {k}: {_shown(v)}" for k, v in value.items())
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list):
-        return ", ".join(value)
-    return str(value)
 
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Day to show (default today).")]
@@ -216,9 +176,8 @@ def params(
     config: ConfigOpt = None,
 ) -> None:
     """The rule-pack values in force on a day, with their citations."""
-    from rich.table import Table
-
-    from payaudit.rulepack import OVERRIDE_REFERENCE, load_pack
+    from payaudit.rulepack import load_pack
+    from payaudit.views import params_table
 
     settings = settings_from(config, district=district)
     pack = load_pack(settings.jurisdiction, settings.params)
@@ -231,49 +190,18 @@ def params(
         area_class = pack.area_class(canonical, day)
         known = f"area class {area_class}" if area_class else "no area class on that day"
         typer.echo(f"{canonical}: {known}")
-    table = Table(title=f"{pack.name}, in force on {day}")
-    for column in ("name", "value", "unit", "in force since", "reference", "verified"):
-        table.add_column(column, overflow="fold")
-    for row in pack.in_force(day, area_class):
-        table.add_row(
-            row["name"],
-            _shown(row["value"]),
-            row["unit"],
-            "config" if row["reference"] == OVERRIDE_REFERENCE else str(row["effective_from"]),
-            row["reference"],
-            _shown(row["verified"]),
-        )
-    Console().print(table)
+    Console().print(params_table(pack, day, area_class))
 
 
 @app.command()
 @handled
 def calendar(year: Annotated[int, typer.Argument(help="Year, e.g. 2025.")]) -> None:
     """Each non-ordinary day of a year: statutory holiday, rest day of a break, 补班 day."""
-    import polars as pl
-    from rich.table import Table
+    from payaudit.calendar import unknown_bridging_years
+    from payaudit.views import calendar_table
 
-    from payaudit.calendar import calendar_frame, unknown_bridging_years
-
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    days = calendar_frame(start, end).filter(
-        pl.col("day_type") != "working_day", pl.col("holiday_zh").is_not_null()
-    )
-    table = Table(title=f"Statutory holidays, breaks and adjusted working days of {year}")
-    for column in ("date", "weekday", "type"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("holiday")
-    table.add_column("note")
-    for day in days.iter_rows(named=True):
-        table.add_row(
-            str(day["date"]),
-            day["date"].strftime("%a"),
-            day["day_type"],
-            f"{day['holiday_zh']} {day['holiday_en']}",
-            "may replace a weekend statutory day (补假): review" if day["review"] else "",
-        )
-    Console().print(table)
-    if unknown_bridging_years(start, end):
+    Console().print(calendar_table(year))
+    if unknown_bridging_years(date(year, 1, 1), date(year, 12, 31)):
         err.print(
             f"[yellow]warning:[/] no bridging table for {year}: only its statutory days and "
             "weekends are known, not its 调休 rest days or 补班 days.",
@@ -285,42 +213,17 @@ def calendar(year: Annotated[int, typer.Argument(help="Year, e.g. 2025.")]) -> N
 @handled
 def rules(on: DateOpt = None, config: ConfigOpt = None) -> None:
     """Every rule: code, name, severity, who it applies to, thresholds in force on a day."""
-    from rich.table import Table
-
     from payaudit.rulepack import load_pack
     from payaudit.rules.base import all_rules
+    from payaudit.views import rules_table
 
     settings = settings_from(config)
     pack = load_pack(settings.jurisdiction, settings.params)
-    day = _date(on, "--date") or date.today()
     registered = all_rules()
     if not registered:
         typer.echo("No rules are registered.")
         return
-    table = Table(title=f"Rules, thresholds of {pack.name} in force on {day}")
-    for column in ("code", "name", "severity", "applies to", "thresholds"):
-        table.add_column(column, overflow="fold")
-    for code, rule in registered.items():
-        thresholds = [
-            f"{name} = {_shown(pack.value(name, day))} {pack.parameter(name).unit}"
-            if name in pack.parameters
-            else f"{name}: not in the rule pack"
-            for name in rule.params
-        ]
-        table.add_row(
-            code,
-            "\n".join(rule.name.get(lang, "") for lang in ("en", "zh")),
-            rule.severity,
-            ", ".join(rule.categories),
-            "\n".join(thresholds),
-        )
-    Console().print(table)
-
-
-_SEVERITY_WHY = {
-    "error": "error: a breach of a binding rule.",
-    "warning": "warning: a breach of a recommended standard, or a case to review.",
-}
+    Console().print(rules_table(registered, pack, _date(on, "--date") or date.today()))
 
 
 @app.command()
@@ -329,38 +232,16 @@ def rule(
     code: Annotated[str, typer.Argument(help="Rule code, e.g. MW001.")], config: ConfigOpt = None
 ) -> None:
     """Explain one rule: what it checks, why, legal basis, parameters in force, an example."""
-    from rich.table import Table
-
     from payaudit.rulepack import load_pack
     from payaudit.rules.base import all_rules
+    from payaudit.views import rule_view
 
     found = all_rules().get(code.strip().upper())
     if found is None:
         raise ConfigError(f"Unknown rule code '{code}'; see `payaudit rules`.")
     settings = settings_from(config)
     pack = load_pack(settings.jurisdiction, settings.params)
-    today = date.today()
-    console = Console()
-    console.print(f"[bold]{found.code}[/] {found.name['en']} / {found.name['zh']}")
-    paragraphs = found.doc().split("\n\n")  # reflowed to the terminal's width
-    console.print("\n\n".join(" ".join(p.split()) for p in paragraphs), markup=False)
-    console.print(f"\n[bold]Severity[/] {_SEVERITY_WHY[found.severity]}")
-    console.print(f"[bold]Applies to[/] {', '.join(found.categories)}")
-    console.print(f"[bold]Legal basis[/] {found.basis}", highlight=False)
-    table = Table(title=f"Parameters of {pack.name} in force on {today}")
-    for column in ("name", "value", "unit", "in force since", "reference"):
-        table.add_column(column, overflow="fold")
-    for row in pack.in_force(today):
-        if row["name"] in found.params:
-            table.add_row(
-                row["name"],
-                _shown(row["value"]),
-                row["unit"],
-                str(row["effective_from"]),
-                row["reference"],
-            )
-    console.print(table)
-    console.print(f"[bold]Example[/] {found.example}", highlight=False)
+    Console().print(rule_view(found, pack, date.today()), highlight=False)
 
 
 @app.command()
@@ -380,14 +261,8 @@ def validate(
     config: ConfigOpt = None,
 ) -> None:
     """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
-    import dataclasses
-    import json
-
-    from rich.table import Table
-    from rich.text import Text
-
     from payaudit.io import load_dataset
-    from payaudit.schema import ISSUES
+    from payaudit.views import issues_text, validation_summary
 
     # --output without --format: the file's extension says which.
     if fmt is None:
@@ -400,41 +275,14 @@ def validate(
     )
     with err.status("Loading and validating…"):  # shown on a terminal only
         dataset = load_dataset(list(paths or []), explicit, settings, sheet)
-    issues = dataset.issues
-    files = Table(title="Inputs")
-    for column in ("table", "file", "rows read", "audited", "rejected"):
-        files.add_column(column, justify="right" if column[0] in "rar" else "left")
-    for f in dataset.inputs:
-        counts = map(str, (f.rows_read, f.rows_audited, f.rows_rejected))
-        files.add_row(f.table, Text(f.path), *counts)  # Text: a [bracket] is not markup
-    err.print(files)
-    if issues.height:
-        counts = Table(title="Data issues by code")
-        for column in ("code", "severity", "meaning", "issues"):
-            counts.add_column(column)
-        for code, n in issues.group_by("code").len().sort("code").iter_rows():
-            counts.add_row(code, ISSUES[code].severity, ISSUES[code].meaning, str(n))
-        first = Table(title=f"First data issues (of {issues.height})")
-        for column in ("code", "file", "row", "message"):
-            first.add_column(column, overflow="fold")
-        shown = issues.select("code", "path", "row", "message").head(10)
-        for code, path, row, message in shown.iter_rows():
-            first.add_row(code, Text(Path(path or "").name), str(row or ""), Text(message))
-        err.print(counts, first, highlight=False)
-    else:
-        err.print("No data issues.")
-    if fmt == "csv":
-        text = issues.write_csv()
-    elif fmt == "json":
-        inputs = [dataclasses.asdict(f) for f in dataset.inputs]
-        body = {"inputs": inputs, "data_issues": issues.to_dicts()}
-        text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    err.print(validation_summary(dataset), highlight=False)
     if fmt != "table":
+        text = issues_text(dataset, fmt)
         if output and str(output) != "-":
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
-    raise typer.Exit(int((issues.get_column("severity") == "error").any()))
+    raise typer.Exit(int((dataset.issues.get_column("severity") == "error").any()))
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
@@ -126,3 +127,24 @@ def load_config(path: str | Path | None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
     return parse_config(raw, str(path))
+
+
+def check_choices(settings: Settings) -> None:
+    """Options given on the command line get the same checks as the config file."""
+    for key, allowed in (
+        ("default_category", CATEGORIES),
+        ("fail_on", FAIL_ON),
+        ("period", PERIODS),
+        ("lang", ("zh", "en", None)),
+    ):
+        if getattr(settings, key) not in allowed:
+            choices = ", ".join(a for a in allowed if a)
+            raise ConfigError(f"--{key.replace('_', '-')} must be one of {choices}.")
+
+
+def resolve_lang(settings: Settings) -> str:
+    """--lang, else the config, else the locale."""
+    if settings.lang:
+        return settings.lang
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"

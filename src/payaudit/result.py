@@ -61,3 +61,8 @@ class AuditResult:
     rules: list[str]  # codes of the rules that ran
     warnings: list[str] = field(default_factory=list)  # run-level, e.g. unknown bridging days
     manifest: dict = field(default_factory=dict)  # generated_at, jurisdiction, command line…
+
+    def exit_code(self, fail_on: str) -> int:
+        """0 when no finding is at or above `fail_on` (error | warning | never), else 1."""
+        levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+        return int(self.findings.filter(pl.col("severity").is_in(levels)).height > 0)
