@@ -4,13 +4,23 @@ The config comes first: a user who maps a header means it, even over a built-in 
 
 from __future__ import annotations
 
+import re
+
 from payaudit.config import Settings
 from payaudit.contracts import aliases, contract
 from payaudit.errors import ConfigError, InputError
 
 
+# A unit after the name, as exports write it: 订单收入（元）, pay (CNY).
+_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
 def key(header: str) -> str:
-    return header.replace("\ufeff", "").strip().casefold()
+    """Headers compare without case, BOM, a trailing unit in brackets, and with spaces,
+    hyphens and underscores alike (Order ID = order_id)."""
+    text = header.replace("\ufeff", "").strip()
+    text = _UNIT.sub("", text) or text
+    return re.sub(r"[\s_\-]+", "_", text.strip()).casefold()
 
 
 def candidates(table: str, settings: Settings) -> dict[str, str]:
