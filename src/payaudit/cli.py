@@ -307,6 +307,7 @@ def sample(
     err.print(
         f"Wrote {summary['rows']['orders']:,} orders of {workers:,} workers over {days} days "
         f"to {out_dir} in {summary['seconds']:.1f} s; labelled violations: {labelled}.",
+        markup=False,  # the folder's name is shown as it is, never read as Rich markup
         highlight=False,
     )
 
