@@ -1,0 +1,71 @@
+"""Deductions from an employee's pay beyond the legal limits (PY006)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from payaudit.audit_context import RATIO_DEN, AuditContext, cny, ratio_num
+from payaudit.money import div_half_up
+from payaudit.rules.base import Rule, register
+from payaudit.rules.payment import WAGE_BASIS, payout_findings, payouts
+from payaudit.rules.wage import monthly_minimum
+
+
+@register
+class ExcessiveDeduction(Rule):
+    """Deductions over the legal limits.
+
+    The deductions are penalty + equipment + other_deduction (tax and individual social
+    insurance are lawful withholdings; deposits and insurance premiums are PY004/PY005). The
+    most that may be deducted is the smaller of two limits: `max_deduction_ratio` (20 %) of
+    gross, and what keeps the pay that counts toward the minimum (gross − overtime_pay −
+    allowances) at or above the monthly minimum pro-rated by days worked as in MW002. When
+    that pay is already below the minimum nothing may be deducted. A finding when the
+    deductions exceed the smaller limit; the shortfall is the excess, i.e. the larger of the two
+    limbs' excesses, never more than the deductions. Without working time in the period the
+    minimum cannot be pro-rated and only the 20 % limit applies. Part-time employees: the 20 %
+    limit only.
+    """
+
+    code = "PY006"
+    name = {"en": "Excessive deduction", "zh": "违法克扣工资"}
+    severity = "error"
+    categories = ("employee",)
+    params = ("max_deduction_ratio", "min_wage_monthly", "monthly_paid_days")
+    unit = "CNY"
+    basis = f"{WAGE_BASIS}第十五条、第十六条; 《劳动法》第五十条"
+    message = {
+        "zh": "{period_start}至{period_end}扣款{observed}元，超过可扣上限{threshold}元，"
+        "应退还{shortfall}元",
+        "en": "From {period_start} to {period_end} deductions were {observed} CNY, over the "
+        "{threshold} CNY that may be deducted; {shortfall} CNY is owed",
+    }
+    example = (
+        "W1 (渝中区), January 2025 fully worked: gross 2,500.00 CNY, penalties 300.00 CNY. 20 % "
+        "allows 500.00 but 2,500 − 2,330 leaves only 170.00 → shortfall 130.00 CNY."
+    )
+
+    def check(self, ctx: AuditContext) -> pl.LazyFrame:
+        pays = payouts(ctx, self.categories)
+        pays = ctx.pack.asof(pays, "max_deduction_ratio", date_col="period_end", out="ratio")
+        minimum = monthly_minimum(ctx, pays.filter(~pl.col("part_time")))
+        pays = pays.join(minimum, on="_payout", how="left")
+        taken = (pl.col("penalty") + pl.col("equipment") + pl.col("other_deduction")) * RATIO_DEN
+        # Limits as numerators over RATIO_DEN; min_horizontal skips the null minimum limb.
+        allowed = pl.min_horizontal(
+            pl.col("gross") * ratio_num(pl.col("ratio")),
+            (pl.col("eligible") - pl.col("required")) * RATIO_DEN,
+        ).clip(lower_bound=0)
+        found = pays.with_columns(taken=taken, allowed=allowed).filter(
+            pl.col("taken") > pl.col("allowed")
+        )
+        return payout_findings(
+            self,
+            found,
+            cny(pl.col("taken") // RATIO_DEN),
+            (pl.col("allowed") / RATIO_DEN / 100).round(2),
+            div_half_up(pl.col("taken") - pl.col("allowed"), RATIO_DEN),
+            gross_cny=cny(pl.col("gross")),
+            minimum_cny=cny(pl.col("required")),
+            days_worked="days_worked",
+        )
