@@ -11,3 +11,17 @@ def test_error_quoting_markup_is_printed_as_text(tmp_path):
     assert result.exit_code == 2
     assert "[/x]" in result.output
     assert "Traceback" not in result.output
+
+
+def test_validate_speaks_the_language_asked_and_refuses_others(tmp_path):
+    (tmp_path / "orders.csv").write_text(
+        "order_id,worker_id,accepted_at,completed_at,pay\n"
+        "1,W1,2025-01-06 09:00,2025-01-06 08:00,10\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    zh = runner.invoke(app, ["validate", str(tmp_path), "--lang", "zh", "-f", "json"])
+    assert zh.exit_code == 1
+    assert "早于" in zh.stdout
+    fr = runner.invoke(app, ["validate", str(tmp_path), "--lang", "fr"])
+    assert fr.exit_code == 2 and "--lang" in fr.output

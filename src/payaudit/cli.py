@@ -258,6 +258,7 @@ def validate(
         str | None, typer.Option("--format", "-f", help="table, json or csv (the issues).")
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Issues file.")] = None,
+    lang: Annotated[str | None, typer.Option(help="zh or en: language of the messages.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
@@ -269,7 +270,9 @@ def validate(
         fmt = "table" if output is None else "csv" if output.suffix.lower() == ".csv" else "json"
     if fmt not in ("table", "json", "csv"):
         raise ConfigError(f"--format must be table, json or csv for validate, not '{fmt}'.")
-    settings = settings_from(config)
+    settings = settings_from(config, lang=lang)
+    check_choices(settings)
+    settings.lang = resolve_lang(settings)
     explicit = _explicit(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
