@@ -467,3 +467,94 @@ def test_missing_required_column_exits_2_naming_it(tmp_path):
 def test_rule_explains_each_code(code):
     r = runner.invoke(app, ["rule", code.lower()])
     assert r.exit_code == 0 and code in r.output and "Example" in r.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Districts, unknown area, time forms
+
+
+def _one_day(folder: Path, rows: list[tuple]) -> dict:
+    """rows: (order_id, worker_id, accepted_at, completed_at, pay, district); no roster."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _csv(folder / "orders.csv",
+         ["order_id", "worker_id", "accepted_at", "completed_at", "pay", "district"], rows)
+    return report_of(check(folder, "-f", "json"))
+
+
+def test_district_spellings_and_unknown_area(tmp_path):
+    """2 h on Monday 2025-03-03 for 44.00 (22 CNY/h): class 2 (22) → no finding; class 1
+    (2 × 23 = 46) → 2.00. A worker without any district is audited at class 1 with a data issue:
+    2 h × 23 − 40.00 = 6.00."""
+    day = ("2025-03-03 10:00", "2025-03-03 12:00", "44.00")
+    spellings = {"C1": "城口", "C2": "重庆市城口县", "C3": "石柱县", "C4": "秀山土家族苗族自治县",
+                 "C5": "酉阳县", "K1": "两江新区", "K2": "梁平区", "K3": "重庆高新区"}
+    rows = [(f"o{w}", w, *day, d) for w, d in spellings.items()]
+    rows.append(("oU", "U1", "2025-03-03 10:00", "2025-03-03 12:00", "40.00", ""))
+    report = _one_day(tmp_path, rows)
+    assert findings(report) == {
+        ("MW001", "K1", "2025-03-01", "2025-03-31", 2.00),
+        ("MW001", "K2", "2025-03-01", "2025-03-31", 2.00),
+        ("MW001", "K3", "2025-03-01", "2025-03-31", 2.00),
+        ("MW001", "U1", "2025-03-01", "2025-03-31", 6.00),
+    }
+    assert [(i["column"], i["severity"]) for i in report["data_issues"]] == [
+        ("district", "warning")
+    ]
+    assert "U1" in report["data_issues"][0]["message"]
+
+
+def test_time_forms(tmp_path):
+    """Each order is 10:00–12:00 Asia/Shanghai on 2025-03-03 (2 h × 23 = 46.00) paid 44.00 →
+    2.00 each: Excel serial 45719.41666… (2025-03-03 10:00), epoch seconds 1740967200
+    (02:00 UTC), ISO with +08:00 and with Z."""
+    rows = [
+        ("s1", "X1", "45719.416666666664", "45719.5", "44.00", "渝中区"),
+        ("s2", "X2", "1740967200", "1740974400", "44.00", "渝中区"),
+        ("s3", "X3", "2025-03-03T10:00:00+08:00", "2025-03-03T12:00:00+08:00", "44.00", "渝中区"),
+        ("s4", "X4", "2025-03-03T02:00:00Z", "2025-03-03T04:00:00Z", "44.00", "渝中区"),
+    ]
+    report = _one_day(tmp_path, rows)
+    assert report["data_issues"] == []
+    assert findings(report) == {
+        ("MW001", w, "2025-03-01", "2025-03-31", 2.00) for w in ("X1", "X2", "X3", "X4")
+    }
+    assert {f["evidence"]["hours"] for f in report["findings"]} == {2.0}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a 13-digit epoch-milliseconds time such as 1741010400000 is read as a compact "
+    "date-time (year 1740…) instead of epoch ms when its digits happen to form a valid "
+    "YYYYMMDD…, so the row is rejected as end-before-start",
+)
+def test_epoch_milliseconds(tmp_path):
+    """1741003200000 = 2025-03-03 12:00 UTC = 20:00 in Chongqing; 1741010400000 = 22:00.
+    2 h × 23 = 46.00 − 44.00 = 2.00. (payaudit reads the second as 1741-01-04 and rejects the
+    row: D005 end before start.)"""
+    report = _one_day(tmp_path, [("m1", "X1", "1741003200000", "1741010400000", "44.00", "渝中区")])
+    assert report["data_issues"] == []
+    assert findings(report) == {("MW001", "X1", "2025-03-01", "2025-03-31", 2.00)}
+
+
+def test_hp001_order_crossing_into_a_holiday(tmp_path):
+    """SPEC §5: an order's pay belongs to the day it was accepted, its time is split. 1/20 (Mon)
+    10:00–14:00 for 100.00; 1/27 (Mon, a working day) 23:00 → 1/28 (除夕) 01:00 for 60.00.
+    Baseline (working days): (100 + 60) / (4 + 1) h = 32.00 CNY/h; 1/28: 1 h with 0.00 pay →
+    (32 − 0) × 1 = 32.00. (Literal SPEC; whether HP001 should apportion pay by time is open.)"""
+    rows = [
+        ("h1", "H1", "2025-01-20 10:00", "2025-01-20 14:00", "100.00", "渝中区"),
+        ("h2", "H1", "2025-01-27 23:00", "2025-01-28 01:00", "60.00", "渝中区"),
+    ]
+    assert findings(_one_day(tmp_path, rows)) == {
+        ("HP001", "H1", "2025-01-28", "2025-01-28", 32.00)
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="--from after --to is accepted: nothing is audited and check exits 0, so a CI gate "
+    "passes on an empty range instead of exit 2",
+)
+def test_from_after_to_is_a_usage_error(canonical):
+    r = check(canonical, "-f", "json", "--from", "2025-02-01", "--to", "2025-01-01")
+    assert r.exit_code == 2
