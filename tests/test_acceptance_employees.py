@@ -425,3 +425,46 @@ def test_payout_rules_attribute_to_the_right_payout(stress, rule):
     for _ in range(3):
         got = report_of(check(folder, "-f", "json", "--select", rule))
         assert {(f["worker_id"], f["shortfall_cny"]) for f in got["findings"]} == expected[rule]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hours systems and the 补假 of a weekend statutory day (one payout per dataset, so that the
+# payout-pairing bug above cannot interfere).
+
+
+def _single(folder: Path, worker: tuple, shifts: list[tuple], payout: tuple) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    _csv(folder / "orders.csv", ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
+         [("x", "X", "2025-03-03 10:00", "2025-03-03 11:00", "30.00")])
+    _csv(folder / "workers.csv", ["worker_id", "category", "district", "hours_system",
+                                  "monthly_wage"],
+         [worker, ("X", "platform_managed", "渝中区", "", "")])
+    _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], shifts)
+    _csv(folder / "payouts.csv", ["payout_id", "worker_id", "period_start", "period_end", "gross",
+                                  "paid_at", "overtime_pay"], [payout])
+    return report_of(check(folder, "-f", "json"))
+
+
+def test_comprehensive_hours_over_the_month(tmp_path):
+    """综合计算工时, 3480 (20.00 CNY/h): March 2025 has 21 working days → 168 h standard; worked
+    21 × 10 h = 210 h → 42 h overtime > 36 → OT001 for the month (no day limit); OT002
+    20 × 1.5 × 42 = 1260.00 with none paid. No RD001 (exempt)."""
+    shifts = [_shift("C1", d, "08:00", "18:00") for d in _days("2025-03-01", "2025-03-31", True)]
+    report = _single(tmp_path, ("C1", "employee", "渝中区", "comprehensive", "3480"), shifts,
+                     ("p1", "C1", "2025-03-01", "2025-03-31", "3480.00", "2025-04-01", "0"))
+    assert findings(report) == {
+        ("OT001", "C1", "2025-03-01", "2025-03-31", 0.0),
+        ("OT002", "C1", "2025-03-01", "2025-03-31", 1260.00),
+    }
+
+
+def test_weekday_in_lieu_of_a_weekend_statutory_day(tmp_path):
+    """端午 2025-05-31 fell on a Saturday; Monday 6/2 is a rest day of the break (its 补假).
+    FACTS §5: 200 % by prevailing practice, flagged for review. 8 h × 20 × 2 = 320.00."""
+    shifts = [_shift("B1", "2025-06-02", "09:00", "17:00"),
+              _shift("B1", "2025-06-03", "09:00", "17:00")]
+    report = _single(tmp_path, ("B1", "employee", "渝中区", "standard", "3480"), shifts,
+                     ("p1", "B1", "2025-06-01", "2025-06-30", "3480.00", "2025-07-01", "0"))
+    assert findings(report) == {("OT002", "B1", "2025-06-01", "2025-06-30", 320.00)}
+    [f] = report["findings"]
+    assert f["evidence"]["review_dates"] == ["2025-06-02"]
