@@ -28,10 +28,12 @@ def payouts(ctx: AuditContext, categories: tuple[str, ...]) -> pl.LazyFrame:
         "worker_id", "hours_system", "monthly_wage", pl.col("part_time").fill_null(False)
     )
     overlaps = (pl.col("period_end") >= ctx.date_from) & (pl.col("period_start") <= ctx.date_to)
+    # The key is numbered on the payouts table itself, before any join: a join need not keep
+    # row order, and a rule may evaluate this frame twice, so numbering after it could pair
+    # one payout's figures with another's.
     return (
-        ctx.for_categories(ctx.payouts, categories)
+        ctx.for_categories(ctx.payouts.with_row_index("_payout"), categories)
         .filter(overlaps)
-        .with_row_index("_payout")
         .with_columns(pl.col(MONEY).fill_null(0))
         .with_columns(eligible=pl.col("gross") - pl.col("overtime_pay") - pl.col("allowances"))
         .join(worker, on="worker_id", how="left")
