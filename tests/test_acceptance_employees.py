@@ -265,26 +265,13 @@ def report(dataset) -> dict:
     return report_of(check(dataset, "-f", "json"))
 
 
-PAYOUT_KEYED = ("MW002", "OT002", "PY003", "PY006")
-
-
-def test_findings_exactly_outside_the_payout_rules(report):
-    assert findings(report, without=("IN001", *PAYOUT_KEYED)) == {
-        f for f in EXPECTED if f[0] not in PAYOUT_KEYED
-    }
-    assert report["data_issues"] == []
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky until payouts get a stable key: see test_payout_rules_attribute_to_the_right_payout",
-)
 def test_findings_exactly(dataset):
-    # Three runs: the payout rules (MW002, OT002, PY003, PY006) sometimes pair a payout with
-    # another worker's days or orders (e.g. PY003 E5 1600.00 = Q1's 3100 − E5's 1500).
+    # Three runs: the payout rules (MW002, OT002, PY003, PY006) once paired a payout with
+    # another worker's days or orders at random (e.g. PY003 E5 1600.00 = Q1's 3100 − E5's 1500).
     for _ in range(3):
         got = report_of(check(dataset, "-f", "json"))
         assert findings(got) == EXPECTED
+        assert got["data_issues"] == []
 
 
 def test_in001_only_the_uninsured_employee(report):
@@ -412,13 +399,6 @@ def stress(tmp_path_factory) -> tuple[Path, dict[str, set[tuple]]]:
     return folder, _stress(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/payment.py payouts() numbers payouts with with_row_index after an "
-    "order-unstable semi join (AuditContext.for_categories), and the lazy frame is evaluated "
-    "twice, so `_payout` differs between the two sides and payouts are paired with other "
-    "workers' days/orders at random",
-)
 @pytest.mark.parametrize("rule", ["MW002", "OT002", "PY003", "PY006"])
 def test_payout_rules_attribute_to_the_right_payout(stress, rule):
     folder, expected = stress
