@@ -146,6 +146,8 @@ def check(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
     first, last = _date(date_from, "--from"), _date(date_to, "--to")
+    if first and last and first > last:
+        raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
     with err.status("Loading and validating…"):  # drawn on a terminal only, on stderr
         dataset = load_dataset(list(paths or []), explicit, settings, sheet)
     with err.status("Auditing…"):

@@ -10,7 +10,6 @@ from payaudit.config import Settings
 from payaudit.contracts import aliases, contract
 from payaudit.errors import ConfigError, InputError
 
-
 # A unit after the name, as exports write it: 订单收入（元）, pay (CNY).
 _UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 

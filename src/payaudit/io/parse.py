@@ -19,7 +19,7 @@ from payaudit.contracts import Column
 
 TZ = "Asia/Shanghai"
 TIME = pl.Datetime("us")
-_NAIVE = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y%m%d%H%M%S")
+_NAIVE = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
 _OFFSET = ("%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
 # 2025/1/6, 2025.01.06, 2025年1月6日 (with T or space before a time) → 2025-1-6 + space.
 _DATE_PART = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T ]?\s*"
@@ -83,7 +83,13 @@ def time(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return pl.coalesce(
         *(s.str.to_datetime(f, time_unit="us", strict=False) for f in _NAIVE),
         *(_local(s.str.to_datetime(f, time_unit="us", strict=False)) for f in _OFFSET),
-        *(s.str.to_date(f, strict=False).cast(TIME) for f in ("%Y-%m-%d", "%Y%m%d")),
+        s.str.to_date("%Y-%m-%d", strict=False).cast(TIME),
+        # Compact forms only at their exact length: a 13-digit epoch in milliseconds would
+        # otherwise read as a date-time of the year 1741.
+        pl.when(s.str.contains(r"^\d{14}$")).then(
+            s.str.to_datetime("%Y%m%d%H%M%S", time_unit="us", strict=False)
+        ),
+        pl.when(s.str.contains(r"^\d{8}$")).then(s.str.to_date("%Y%m%d", strict=False).cast(TIME)),
         _from_number(s.cast(pl.Float64, strict=False)),
     )
 
