@@ -265,11 +265,10 @@ def report(dataset) -> dict:
     return report_of(check(dataset, "-f", "json"))
 
 
-def test_findings_exactly(dataset):
-    # Three runs: the payout rules (MW002, OT002, PY003, PY006) once paired a payout with
+def test_findings_exactly(report, dataset):
+    # Two runs: the payout rules (MW002, OT002, PY003, PY006) once paired a payout with
     # another worker's days or orders at random (e.g. PY003 E5 1600.00 = Q1's 3100 − E5's 1500).
-    for _ in range(3):
-        got = report_of(check(dataset, "-f", "json"))
+    for got in (report, report_of(check(dataset, "-f", "json"))):
         assert findings(got) == EXPECTED
         assert got["data_issues"] == []
 
@@ -402,7 +401,7 @@ def stress(tmp_path_factory) -> tuple[Path, dict[str, set[tuple]]]:
 @pytest.mark.parametrize("rule", ["MW002", "OT002", "PY003", "PY006"])
 def test_payout_rules_attribute_to_the_right_payout(stress, rule):
     folder, expected = stress
-    for _ in range(3):
+    for _ in range(2):
         got = report_of(check(folder, "-f", "json", "--select", rule))
         assert {(f["worker_id"], f["shortfall_cny"]) for f in got["findings"]} == expected[rule]
 
