@@ -447,3 +447,46 @@ def test_weekday_in_lieu_of_a_weekend_statutory_day(tmp_path):
     assert findings(report) == {("OT002", "B1", "2025-06-01", "2025-06-30", 320.00)}
     [f] = report["findings"]
     assert f["evidence"]["review_dates"] == ["2025-06-02"]
+
+
+def test_bad_rows_in_every_table_change_no_finding(tmp_path):
+    """Bad rows appended to payouts, shifts and weather (and a roster row for a worker who has
+    no other data): every finding unchanged, every bad row a data issue at its spreadsheet row,
+    rows read = audited + rejected."""
+    folder = write_dataset(tmp_path / "bad")
+    bad_payouts = [
+        ("b1", "E1", "2025-03-31", "2025-03-01", "10.00", "2025-04-01", "", "", "", "", "", "",
+         "", "", ""),  # period end before start
+        ("b2", "E2", "2025-05-01", "2025-05-31", "-1.00", "2025-06-01", "", "", "", "", "", "",
+         "", "", ""),  # negative gross
+        ("b3", "ZZ", "2025-05-01", "2025-05-31", "10.00", "2025-06-01", "", "", "", "", "", "",
+         "", "", ""),  # unknown worker
+        ("b4", "E4", "someday", "2025-01-31", "10.00", "2025-02-01", "", "", "", "", "", "", "",
+         "", ""),  # unparseable date
+        ("p01", "E1", "2025-03-01", "2025-03-31", "9999.00", "2025-04-10", "", "", "", "", "",
+         "", "", "", ""),  # duplicate payout id, other content
+    ]
+    bad_shifts = [
+        ("E1", "2025-03-10 18:00", "2025-03-10 08:00", "required"),  # end before start
+        ("E2", "2025-05-20 09:00", "2025-05-20 23:00", "午休"),  # unknown kind
+        ("ZZ", "2025-03-10 08:00", "2025-03-10 20:00", "required"),  # unknown worker
+        ("E3", "not a time", "2025-02-11 20:00", "required"),
+    ]
+    bad_weather = [("2025-07-23", "渝中区", "hot"), ("yesterday", "渝中区", "41")]
+    _csv(folder / "payouts.csv", PAYOUT_HEADER, PAYOUTS + bad_payouts)
+    _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], SHIFTS + bad_shifts)
+    _csv(folder / "weather.csv", ["date", "district", "max_temp_c"], WEATHER + bad_weather)
+    report = report_of(check(folder, "-f", "json"))
+    assert findings(report) == EXPECTED
+    rows = {(i["table"], i["row"]) for i in report["data_issues"]}
+    assert rows == (
+        {("payouts", len(PAYOUTS) + 2 + n) for n in range(len(bad_payouts))}
+        | {("shifts", len(SHIFTS) + 2 + n) for n in range(len(bad_shifts))}
+        | {("weather", len(WEATHER) + 2 + n) for n in range(len(bad_weather))}
+    ), report["data_issues"]
+    counts = {i["table"]: i for i in report["manifest"]["inputs"]}
+    for table, good, bad in (("payouts", PAYOUTS, bad_payouts), ("shifts", SHIFTS, bad_shifts),
+                             ("weather", WEATHER, bad_weather)):
+        c = counts[table]
+        assert (c["rows_read"], c["rows_audited"], c["rows_rejected"]) == (
+            len(good) + len(bad), len(good), len(bad))
