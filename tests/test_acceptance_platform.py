@@ -546,3 +546,45 @@ def test_hp001_order_crossing_into_a_holiday(tmp_path):
 def test_from_after_to_is_a_usage_error(canonical):
     r = check(canonical, "-f", "json", "--from", "2025-02-01", "--to", "2025-01-01")
     assert r.exit_code == 2
+
+
+def test_allowance_ratio(tmp_path, canonical):
+    """working_time.allowance_ratio = 0.1: working time × 1.1 (SPEC §3), continuous order time
+    unchanged. MW001 per month:
+      P1 Dec 4.4 h × 21 = 92.40 − 88 = 4.40; Jan 4.4 × 23 = 101.20 − 88 = 13.20
+      P2 Dec 4.4 × 20 = 88.00 − 82 = 6.00;   Jan 4.4 × 22 = 96.80 − 82 = 14.80
+      P3 4.4 × 22 = 96.80 − 86 = 10.80;  P4 2.2 × 23 = 50.60 − 40 = 10.60
+      P5 1.65 × 23 = 37.95 − 34 = 3.95;  P6 3.3 × 23 = 75.90 − 30 = 45.90
+      P7 Jan 17.6 × 23 = 404.80 ≤ 520, Feb 8.8 × 23 = 202.40 ≤ 212: none
+      P8 Feb 2024 8.8 × 21 = 184.80 − 180 = 4.80; Oct 2025 8.8 × 23 = 202.40 − 190 = 12.40
+      P9 May 8.8 × 23 = 202.40 − 200 = 2.40
+    FT002: P11 3/10 8 × 1.1 = 8.8 h and 3/11 8.82 h > 8. HP001 scales both rates alike:
+    P7 25.00 × 4.4 − 100 = 10.00, P8 (100 / 4.4) × 4.4 − 90 = 10.00, P9 the warning."""
+    (tmp_path / "p.toml").write_text("[working_time]\nallowance_ratio = 0.1\n", "utf-8")
+    got = findings(report_of(check(canonical, "-f", "json", "--config", tmp_path / "p.toml",
+                                   "--select", "MW001,FT002,HP001")))
+    month = lambda w, s, e, x: ("MW001", w, s, e, x)  # noqa: E731
+    assert got == {
+        month("P1", "2024-12-01", "2024-12-31", 4.40),
+        month("P1", "2025-01-01", "2025-01-31", 13.20),
+        month("P2", "2024-12-01", "2024-12-31", 6.00),
+        month("P2", "2025-01-01", "2025-01-31", 14.80),
+        month("P3", "2025-01-01", "2025-01-31", 10.80),
+        month("P4", "2025-01-01", "2025-01-31", 10.60),
+        month("P5", "2025-03-01", "2025-03-31", 3.95),
+        month("P6", "2025-03-01", "2025-03-31", 45.90),
+        month("P8", "2024-02-01", "2024-02-29", 4.80),
+        month("P8", "2025-10-01", "2025-10-31", 12.40),
+        month("P9", "2025-05-01", "2025-05-31", 2.40),
+        ("FT002", "P11", "2025-03-10", "2025-03-10", 0.0),
+        ("FT002", "P11", "2025-03-11", "2025-03-11", 0.0),
+        ("HP001", "P7", "2025-01-28", "2025-01-28", 10.00),
+        ("HP001", "P8", "2025-10-06", "2025-10-06", 10.00),
+        ("HP001", "P9", "2025-05-01", "2025-05-01", 0.0),
+    }
+
+
+def test_findings_sorted_by_worker_period_rule(month_report):
+    keys = [(f["worker_id"], f["period_start"], f["period_end"], f["rule"])
+            for f in month_report["findings"]]
+    assert keys == sorted(keys)
