@@ -1,4 +1,4 @@
-"""Acceptance: employees, payouts, insurance and high temperature end to end through `payaudit check`.
+"""Acceptance: employees, payouts, insurance and heat, end to end through `payaudit check`.
 
 Independent review. The dataset was built by hand from SPEC §2–§5 and domain/FACTS.md §2, §4–§7
 without reading the rule implementation; every expected amount has its arithmetic beside it.
@@ -24,7 +24,7 @@ Workers:
   E11 flexible hours (不定时工作制): 13 h a day, 7 days a week → exempt.
   Q1  platform_managed: PY001, PY003 (tips excluded), PY004, PY005.
   Q2  platform_managed: HT001.
-  Q3  platform_managed without 职业伤害保障: IN002 on 美团 from March, 滴滴出行 only from 2025-07-01.
+  Q3  platform_managed without 职业伤害保障: IN002 on 美团 from March, 滴滴出行 from 2025-07-01.
   Q4  platform_managed without 职业伤害保障 on a platform never in the pilot: nothing.
 """
 
@@ -59,22 +59,36 @@ def _shift(w: str, day: str, start: str, end: str) -> tuple:
 SHIFTS: list[tuple] = []
 # E1 March 2025: Mon 3/3 08:00–20:00 (12 h), Tue 3/4 08:00–18:00 (10 h), Wed–Fri 8 h,
 # Sat 3/8 09:00–13:00 (4 h, rest day).
-SHIFTS += [_shift("E1", "2025-03-03", "08:00", "20:00"), _shift("E1", "2025-03-04", "08:00", "18:00")]
+SHIFTS += [
+    _shift("E1", "2025-03-03", "08:00", "20:00"),
+    _shift("E1", "2025-03-04", "08:00", "18:00"),
+]
 SHIFTS += [_shift("E1", d, "09:00", "17:00") for d in ("2025-03-05", "2025-03-06", "2025-03-07")]
 SHIFTS += [_shift("E1", "2025-03-08", "09:00", "13:00")]
 # E2 May 2025, 8 h a day: 5/1 (statutory), 5/6–5/9, 5/10 (Sat), 5/12–5/18 (all 7 days),
 # 5/31 (端午, statutory, a Saturday).
-E2_DAYS = ["2025-05-01", *_days("2025-05-06", "2025-05-10"), *_days("2025-05-12", "2025-05-18"),
-           "2025-05-31"]
+E2_DAYS = [
+    "2025-05-01",
+    *_days("2025-05-06", "2025-05-10"),
+    *_days("2025-05-12", "2025-05-18"),
+    "2025-05-31",
+]
 SHIFTS += [_shift("E2", d, "09:00", "17:00") for d in E2_DAYS]
 # E3 Feb 2025: 2/3 (bridging rest day) 4 h, 2/8 (补班 Saturday) 10 h, 2/10 (Mon) 11 h exactly.
-SHIFTS += [_shift("E3", "2025-02-03", "09:00", "13:00"), _shift("E3", "2025-02-08", "09:00", "19:00"),
-           _shift("E3", "2025-02-10", "09:00", "20:00")]
+SHIFTS += [
+    _shift("E3", "2025-02-03", "09:00", "13:00"),
+    _shift("E3", "2025-02-08", "09:00", "19:00"),
+    _shift("E3", "2025-02-10", "09:00", "20:00"),
+]
 # E4 Jan 2025: 10 days, 1/6–1/10 and 1/13–1/17, 8 h.
 SHIFTS += [_shift("E4", d, "09:00", "17:00") for d in _days("2025-01-06", "2025-01-17", True)]
 # E5 10 days in Dec 2024 (12/16–20, 12/23–27), 7 in Jan 2025 (1/2, 1/3, 1/6–1/10).
-E5_DAYS = [*_days("2024-12-16", "2024-12-27", True), "2025-01-02", "2025-01-03",
-           *_days("2025-01-06", "2025-01-10")]
+E5_DAYS = [
+    *_days("2024-12-16", "2024-12-27", True),
+    "2025-01-02",
+    "2025-01-03",
+    *_days("2025-01-06", "2025-01-10"),
+]
 SHIFTS += [_shift("E5", d, "09:00", "17:00") for d in E5_DAYS]
 # E6 March 2025: 20 weekdays 3/3–3/28. E7 March 2025: all 21 weekdays 3/3–3/31.
 SHIFTS += [_shift("E6", d, "09:00", "17:00") for d in _days("2025-03-03", "2025-03-28", True)]
@@ -126,37 +140,186 @@ ROSTER = [
     ("Q4", "platform_managed", "渝中区", "", "", "", "", "false"),
 ]
 
-PAYOUT_HEADER = ["payout_id", "worker_id", "period_start", "period_end", "gross", "paid_at",
-                 "due_date", "overtime_pay", "allowances", "deposit", "penalty",
-                 "injury_insurance_fee", "equipment", "social_insurance", "other_deduction"]
+PAYOUT_HEADER = [
+    "payout_id",
+    "worker_id",
+    "period_start",
+    "period_end",
+    "gross",
+    "paid_at",
+    "due_date",
+    "overtime_pay",
+    "allowances",
+    "deposit",
+    "penalty",
+    "injury_insurance_fee",
+    "equipment",
+    "social_insurance",
+    "other_deduction",
+]
 PAYOUTS = [
     # E1 gross 3480 + 300 overtime pay.
-    ("p01", "E1", "2025-03-01", "2025-03-31", "3780.00", "2025-04-10", "", "300.00", "", "", "",
-     "", "", "", ""),
+    (
+        "p01",
+        "E1",
+        "2025-03-01",
+        "2025-03-31",
+        "3780.00",
+        "2025-04-10",
+        "",
+        "300.00",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
     # E2 gross 3480 + 1600 overtime pay.
-    ("p02", "E2", "2025-05-01", "2025-05-31", "5080.00", "2025-06-10", "", "1600.00", "", "", "",
-     "", "", "", ""),
+    (
+        "p02",
+        "E2",
+        "2025-05-01",
+        "2025-05-31",
+        "5080.00",
+        "2025-06-10",
+        "",
+        "1600.00",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
     # E3 gross 3480 + 310 overtime pay.
-    ("p03", "E3", "2025-02-01", "2025-02-28", "3790.00", "2025-03-10", "", "310.00", "", "", "",
-     "", "", "", ""),
+    (
+        "p03",
+        "E3",
+        "2025-02-01",
+        "2025-02-28",
+        "3790.00",
+        "2025-03-10",
+        "",
+        "310.00",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
     # E4 gross 1200 incl. 100 overtime pay and 150 allowances; 100 individual social insurance.
-    ("p04", "E4", "2025-01-01", "2025-01-31", "1200.00", "2025-02-10", "", "100.00", "150.00",
-     "", "", "", "", "100.00", ""),
+    (
+        "p04",
+        "E4",
+        "2025-01-01",
+        "2025-01-31",
+        "1200.00",
+        "2025-02-10",
+        "",
+        "100.00",
+        "150.00",
+        "",
+        "",
+        "",
+        "",
+        "100.00",
+        "",
+    ),
     # E5 gross 1500 for 2024-12-16..2025-01-15.
-    ("p05", "E5", "2024-12-16", "2025-01-15", "1500.00", "2025-01-31", "", "", "", "", "", "",
-     "", "", ""),
+    (
+        "p05",
+        "E5",
+        "2024-12-16",
+        "2025-01-15",
+        "1500.00",
+        "2025-01-31",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
     # E6 March: penalty 500 + equipment 200 = 700 deducted from 3000.
-    ("p06", "E6", "2025-03-01", "2025-03-31", "3000.00", "2025-04-10", "", "", "", "", "500.00",
-     "", "200.00", "", ""),
+    (
+        "p06",
+        "E6",
+        "2025-03-01",
+        "2025-03-31",
+        "3000.00",
+        "2025-04-10",
+        "",
+        "",
+        "",
+        "",
+        "500.00",
+        "",
+        "200.00",
+        "",
+        "",
+    ),
     # E6 a 45-day period.
-    ("p07", "E6", "2025-04-01", "2025-05-15", "4500.00", "2025-05-20", "", "", "", "", "", "", "",
-     "", ""),
+    (
+        "p07",
+        "E6",
+        "2025-04-01",
+        "2025-05-15",
+        "4500.00",
+        "2025-05-20",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
     # E7 March: gross 2400, penalty 300.
-    ("p08", "E7", "2025-03-01", "2025-03-31", "2400.00", "2025-04-10", "", "", "", "", "300.00",
-     "", "", "", ""),
+    (
+        "p08",
+        "E7",
+        "2025-03-01",
+        "2025-03-31",
+        "2400.00",
+        "2025-04-10",
+        "",
+        "",
+        "",
+        "",
+        "300.00",
+        "",
+        "",
+        "",
+        "",
+    ),
     # Q1 March: due 4/10, paid 4/15; gross 3000; deposit 200; injury fee 30.
-    ("p09", "Q1", "2025-03-01", "2025-03-31", "3000.00", "2025-04-15", "2025-04-10", "", "",
-     "200.00", "", "30.00", "", "", ""),
+    (
+        "p09",
+        "Q1",
+        "2025-03-01",
+        "2025-03-31",
+        "3000.00",
+        "2025-04-15",
+        "2025-04-10",
+        "",
+        "",
+        "200.00",
+        "",
+        "30.00",
+        "",
+        "",
+        "",
+    ),
 ]
 
 WEATHER = [
@@ -227,12 +390,35 @@ def _csv(path: Path, header: list[str], rows: list[tuple], encoding: str = "utf-
 
 def write_dataset(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "orders.csv", ["order_id", "worker_id", "accepted_at", "completed_at", "pay",
-                                 "district", "platform", "tip"], ORDERS)
+    _csv(
+        folder / "orders.csv",
+        [
+            "order_id",
+            "worker_id",
+            "accepted_at",
+            "completed_at",
+            "pay",
+            "district",
+            "platform",
+            "tip",
+        ],
+        ORDERS,
+    )
     _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], SHIFTS)
-    _csv(folder / "workers.csv", ["worker_id", "category", "district", "hours_system",
-                                  "part_time", "monthly_wage", "injury_insurance",
-                                  "occupational_injury"], ROSTER)
+    _csv(
+        folder / "workers.csv",
+        [
+            "worker_id",
+            "category",
+            "district",
+            "hours_system",
+            "part_time",
+            "monthly_wage",
+            "injury_insurance",
+            "occupational_injury",
+        ],
+        ROSTER,
+    )
     _csv(folder / "payouts.csv", PAYOUT_HEADER, PAYOUTS)
     _csv(folder / "weather.csv", ["date", "district", "max_temp_c"], WEATHER)
     return folder
@@ -281,8 +467,11 @@ def test_in001_only_the_uninsured_employee(report):
 
 
 def test_in001_period_is_the_audited_range(dataset):
-    got = report_of(check(dataset, "-f", "json", "--select", "IN001", "--from", "2025-03-01",
-                          "--to", "2025-03-31"))
+    got = report_of(
+        check(
+            dataset, "-f", "json", "--select", "IN001", "--from", "2025-03-01", "--to", "2025-03-31"
+        )
+    )
     assert findings(got, without=()) == {("IN001", "E8", "2025-03-01", "2025-03-31", 0.0)}
 
 
@@ -308,12 +497,21 @@ def test_unpaid_payout_is_late(tmp_path):
 def test_chinese_headers_gb18030_and_excel_roster(tmp_path):
     folder = tmp_path / "zh"
     folder.mkdir()
-    _csv(folder / "订单.csv", ["订单编号", "骑手编号", "接单时间", "送达时间", "订单收入", "区县",
-                              "平台", "小费"],
-         [(o, w, a.replace("-", "/"), c.replace("-", "/"), f"¥{p}", d, pf, t and f"{t}元")
-          for o, w, a, c, p, d, pf, t in ORDERS], "gb18030")
-    _csv(folder / "工时.csv", ["骑手编号", "上线时间", "下线时间", "类型"],
-         [(w, s, e, "排班") for w, s, e, _ in SHIFTS], "gb18030")
+    _csv(
+        folder / "订单.csv",
+        ["订单编号", "骑手编号", "接单时间", "送达时间", "订单收入", "区县", "平台", "小费"],
+        [
+            (o, w, a.replace("-", "/"), c.replace("-", "/"), f"¥{p}", d, pf, t and f"{t}元")
+            for o, w, a, c, p, d, pf, t in ORDERS
+        ],
+        "gb18030",
+    )
+    _csv(
+        folder / "工时.csv",
+        ["骑手编号", "上线时间", "下线时间", "类型"],
+        [(w, s, e, "排班") for w, s, e, _ in SHIFTS],
+        "gb18030",
+    )
     zh_cat = {"employee": "劳动关系", "platform_managed": "不完全符合确立劳动关系情形"}
     zh_hours = {"standard": "标准工时", "flexible": "不定时工作制", "": None}
     zh_bool = {"true": "是", "false": "否", "": None}
@@ -329,11 +527,29 @@ def test_chinese_headers_gb18030_and_excel_roster(tmp_path):
             "职业伤害保障": [zh_bool[r[7]] for r in ROSTER],
         }
     ).write_excel(folder / "花名册.xlsx")
-    zh_pay = ["结算单号", "骑手编号", "结算开始日期", "结算结束日期", "应发", "发放时间",
-              "约定发薪日", "加班费", "津贴", "押金", "罚款", "职业伤害保障费", "装备费",
-              "个人社保", "其他扣款"]
-    _csv(folder / "工资.csv", zh_pay,
-         [tuple(v.replace(".00", "") if v else v for v in r) for r in PAYOUTS], "gb18030")
+    zh_pay = [
+        "结算单号",
+        "骑手编号",
+        "结算开始日期",
+        "结算结束日期",
+        "应发",
+        "发放时间",
+        "约定发薪日",
+        "加班费",
+        "津贴",
+        "押金",
+        "罚款",
+        "职业伤害保障费",
+        "装备费",
+        "个人社保",
+        "其他扣款",
+    ]
+    _csv(
+        folder / "工资.csv",
+        zh_pay,
+        [tuple(v.replace(".00", "") if v else v for v in r) for r in PAYOUTS],
+        "gb18030",
+    )
     _csv(folder / "天气.csv", ["日期", "区县", "最高气温"], WEATHER, "gb18030")
     got = report_of(check(folder, "-f", "json"))
     assert got["data_issues"] == []
@@ -361,34 +577,59 @@ def _stress(folder: Path) -> dict[str, set[tuple]]:
     folder.mkdir(parents=True, exist_ok=True)
     weekdays = _days("2025-03-03", "2025-03-31", True)
     shifts, pays, roster, orders = [], [], [], []
-    expected: dict[str, set[tuple]] = {"MW002": set(), "OT002": set(), "PY006": set(),
-                                       "PY003": set()}
+    expected: dict[str, set[tuple]] = {
+        "MW002": set(),
+        "OT002": set(),
+        "PY006": set(),
+        "PY003": set(),
+    }
     for i in range(200):
         wid, k = f"E{i:03d}", i % 20 + 1
         roster.append((wid, "employee", "渝中区", "standard", "3480"))
         shifts += [(wid, f"{d} 09:00", f"{d} 18:00", "required") for d in weekdays[:k]]
         if i % 5 == 0:
-            pays.append((f"p{i}", wid, "2025-03-01", "2025-03-31", "1500.00", "2025-04-01",
-                         "500.00"))
+            pays.append(
+                (f"p{i}", wid, "2025-03-01", "2025-03-31", "1500.00", "2025-04-01", "500.00")
+            )
             minimum = Decimal(2330) * k / Decimal("21.75")
             if minimum > 1500:
                 expected["MW002"].add((wid, q(minimum - 1500)))
             expected["OT002"].add((wid, q(Decimal(30) * k)))
-            expected["PY006"].add((wid, q(500 - min(Decimal(300), max(Decimal(0), 1500 - minimum)))))
+            expected["PY006"].add(
+                (wid, q(500 - min(Decimal(300), max(Decimal(0), 1500 - minimum))))
+            )
     for j in range(40):
         wid = f"P{j:03d}"
         roster.append((wid, "platform_managed", "渝中区", "", ""))
         orders.append((f"o{j}", wid, "2025-03-03 09:00", "2025-03-03 10:00", f"{100 + j}.00"))
-        pays.append((f"q{j}", wid, "2025-03-01", "2025-03-31", f"{100 + j if j else 50}.00",
-                     "2025-04-01", ""))
+        pays.append(
+            (
+                f"q{j}",
+                wid,
+                "2025-03-01",
+                "2025-03-31",
+                f"{100 + j if j else 50}.00",
+                "2025-04-01",
+                "",
+            )
+        )
     expected["PY003"].add(("P000", 50.0))
-    _csv(folder / "orders.csv", ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
-         orders)
+    _csv(
+        folder / "orders.csv",
+        ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
+        orders,
+    )
     _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], shifts)
-    _csv(folder / "workers.csv", ["worker_id", "category", "district", "hours_system",
-                                  "monthly_wage"], roster)
-    _csv(folder / "payouts.csv", ["payout_id", "worker_id", "period_start", "period_end", "gross",
-                                  "paid_at", "penalty"], pays)
+    _csv(
+        folder / "workers.csv",
+        ["worker_id", "category", "district", "hours_system", "monthly_wage"],
+        roster,
+    )
+    _csv(
+        folder / "payouts.csv",
+        ["payout_id", "worker_id", "period_start", "period_end", "gross", "paid_at", "penalty"],
+        pays,
+    )
     return expected
 
 
@@ -401,9 +642,9 @@ def stress(tmp_path_factory) -> tuple[Path, dict[str, set[tuple]]]:
 @pytest.mark.parametrize("rule", ["MW002", "OT002", "PY003", "PY006"])
 def test_payout_rules_attribute_to_the_right_payout(stress, rule):
     folder, expected = stress
-    for _ in range(2):
-        got = report_of(check(folder, "-f", "json", "--select", rule))
-        assert {(f["worker_id"], f["shortfall_cny"]) for f in got["findings"]} == expected[rule]
+    # Before the fix, every run on this roster mispaired some payouts.
+    got = report_of(check(folder, "-f", "json", "--select", rule))
+    assert {(f["worker_id"], f["shortfall_cny"]) for f in got["findings"]} == expected[rule]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,14 +654,30 @@ def test_payout_rules_attribute_to_the_right_payout(stress, rule):
 
 def _single(folder: Path, worker: tuple, shifts: list[tuple], payout: tuple) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "orders.csv", ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
-         [("x", "X", "2025-03-03 10:00", "2025-03-03 11:00", "30.00")])
-    _csv(folder / "workers.csv", ["worker_id", "category", "district", "hours_system",
-                                  "monthly_wage"],
-         [worker, ("X", "platform_managed", "渝中区", "", "")])
+    _csv(
+        folder / "orders.csv",
+        ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
+        [("x", "X", "2025-03-03 10:00", "2025-03-03 11:00", "30.00")],
+    )
+    _csv(
+        folder / "workers.csv",
+        ["worker_id", "category", "district", "hours_system", "monthly_wage"],
+        [worker, ("X", "platform_managed", "渝中区", "", "")],
+    )
     _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], shifts)
-    _csv(folder / "payouts.csv", ["payout_id", "worker_id", "period_start", "period_end", "gross",
-                                  "paid_at", "overtime_pay"], [payout])
+    _csv(
+        folder / "payouts.csv",
+        [
+            "payout_id",
+            "worker_id",
+            "period_start",
+            "period_end",
+            "gross",
+            "paid_at",
+            "overtime_pay",
+        ],
+        [payout],
+    )
     return report_of(check(folder, "-f", "json"))
 
 
@@ -429,8 +686,12 @@ def test_comprehensive_hours_over_the_month(tmp_path):
     21 × 10 h = 210 h → 42 h overtime > 36 → OT001 for the month (no day limit); OT002
     20 × 1.5 × 42 = 1260.00 with none paid. No RD001 (exempt)."""
     shifts = [_shift("C1", d, "08:00", "18:00") for d in _days("2025-03-01", "2025-03-31", True)]
-    report = _single(tmp_path, ("C1", "employee", "渝中区", "comprehensive", "3480"), shifts,
-                     ("p1", "C1", "2025-03-01", "2025-03-31", "3480.00", "2025-04-01", "0"))
+    report = _single(
+        tmp_path,
+        ("C1", "employee", "渝中区", "comprehensive", "3480"),
+        shifts,
+        ("p1", "C1", "2025-03-01", "2025-03-31", "3480.00", "2025-04-01", "0"),
+    )
     assert findings(report) == {
         ("OT001", "C1", "2025-03-01", "2025-03-31", 0.0),
         ("OT002", "C1", "2025-03-01", "2025-03-31", 1260.00),
@@ -440,10 +701,16 @@ def test_comprehensive_hours_over_the_month(tmp_path):
 def test_weekday_in_lieu_of_a_weekend_statutory_day(tmp_path):
     """端午 2025-05-31 fell on a Saturday; Monday 6/2 is a rest day of the break (its 补假).
     FACTS §5: 200 % by prevailing practice, flagged for review. 8 h × 20 × 2 = 320.00."""
-    shifts = [_shift("B1", "2025-06-02", "09:00", "17:00"),
-              _shift("B1", "2025-06-03", "09:00", "17:00")]
-    report = _single(tmp_path, ("B1", "employee", "渝中区", "standard", "3480"), shifts,
-                     ("p1", "B1", "2025-06-01", "2025-06-30", "3480.00", "2025-07-01", "0"))
+    shifts = [
+        _shift("B1", "2025-06-02", "09:00", "17:00"),
+        _shift("B1", "2025-06-03", "09:00", "17:00"),
+    ]
+    report = _single(
+        tmp_path,
+        ("B1", "employee", "渝中区", "standard", "3480"),
+        shifts,
+        ("p1", "B1", "2025-06-01", "2025-06-30", "3480.00", "2025-07-01", "0"),
+    )
     assert findings(report) == {("OT002", "B1", "2025-06-01", "2025-06-30", 320.00)}
     [f] = report["findings"]
     assert f["evidence"]["review_dates"] == ["2025-06-02"]
@@ -455,16 +722,91 @@ def test_bad_rows_in_every_table_change_no_finding(tmp_path):
     rows read = audited + rejected."""
     folder = write_dataset(tmp_path / "bad")
     bad_payouts = [
-        ("b1", "E1", "2025-03-31", "2025-03-01", "10.00", "2025-04-01", "", "", "", "", "", "",
-         "", "", ""),  # period end before start
-        ("b2", "E2", "2025-05-01", "2025-05-31", "-1.00", "2025-06-01", "", "", "", "", "", "",
-         "", "", ""),  # negative gross
-        ("b3", "ZZ", "2025-05-01", "2025-05-31", "10.00", "2025-06-01", "", "", "", "", "", "",
-         "", "", ""),  # unknown worker
-        ("b4", "E4", "someday", "2025-01-31", "10.00", "2025-02-01", "", "", "", "", "", "", "",
-         "", ""),  # unparseable date
-        ("p01", "E1", "2025-03-01", "2025-03-31", "9999.00", "2025-04-10", "", "", "", "", "",
-         "", "", "", ""),  # duplicate payout id, other content
+        (
+            "b1",
+            "E1",
+            "2025-03-31",
+            "2025-03-01",
+            "10.00",
+            "2025-04-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ),  # period end before start
+        (
+            "b2",
+            "E2",
+            "2025-05-01",
+            "2025-05-31",
+            "-1.00",
+            "2025-06-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ),  # negative gross
+        (
+            "b3",
+            "ZZ",
+            "2025-05-01",
+            "2025-05-31",
+            "10.00",
+            "2025-06-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ),  # unknown worker
+        (
+            "b4",
+            "E4",
+            "someday",
+            "2025-01-31",
+            "10.00",
+            "2025-02-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ),  # unparseable date
+        (
+            "p01",
+            "E1",
+            "2025-03-01",
+            "2025-03-31",
+            "9999.00",
+            "2025-04-10",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ),  # duplicate payout id, other content
     ]
     bad_shifts = [
         ("E1", "2025-03-10 18:00", "2025-03-10 08:00", "required"),  # end before start
@@ -485,8 +827,88 @@ def test_bad_rows_in_every_table_change_no_finding(tmp_path):
         | {("weather", len(WEATHER) + 2 + n) for n in range(len(bad_weather))}
     ), report["data_issues"]
     counts = {i["table"]: i for i in report["manifest"]["inputs"]}
-    for table, good, bad in (("payouts", PAYOUTS, bad_payouts), ("shifts", SHIFTS, bad_shifts),
-                             ("weather", WEATHER, bad_weather)):
+    for table, good, bad in (
+        ("payouts", PAYOUTS, bad_payouts),
+        ("shifts", SHIFTS, bad_shifts),
+        ("weather", WEATHER, bad_weather),
+    ):
         c = counts[table]
         assert (c["rows_read"], c["rows_audited"], c["rows_rejected"]) == (
-            len(good) + len(bad), len(good), len(bad))
+            len(good) + len(bad),
+            len(good),
+            len(bad),
+        )
+
+
+def test_part_time_employee(tmp_path):
+    """非全日制 (劳动合同法 art. 68, 72): 09:00–14:00 (5 h) Mon–Fri for two weeks, 3/3–3/14.
+    Each week 25 h > 24 (PT001) and 5 h/day average > 4 (PT002). Payout 3/3–3/16 (14 days ≤ 15:
+    no PY002) gross 500.00 for 50 h: 50 × 23 = 1150.00 − 500.00 = 650.00 (PT003); MW002 and the
+    full-time OT rules do not apply."""
+    shifts = [_shift("T1", d, "09:00", "14:00") for d in _days("2025-03-03", "2025-03-14", True)]
+    folder = tmp_path / "pt"
+    folder.mkdir()
+    _csv(
+        folder / "orders.csv",
+        ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
+        [("x", "X", "2025-03-03 10:00", "2025-03-03 11:00", "30.00")],
+    )
+    _csv(
+        folder / "workers.csv",
+        ["worker_id", "category", "district", "part_time", "hours_system"],
+        [
+            ("T1", "employee", "渝中区", "是", "standard"),
+            ("X", "platform_managed", "渝中区", "", ""),
+        ],
+    )
+    _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], shifts)
+    _csv(
+        folder / "payouts.csv",
+        ["payout_id", "worker_id", "period_start", "period_end", "gross", "paid_at"],
+        [("p1", "T1", "2025-03-03", "2025-03-16", "500.00", "2025-03-20")],
+    )
+    assert findings(report_of(check(folder, "-f", "json"))) == {
+        ("PT001", "T1", "2025-03-03", "2025-03-09", 0.0),
+        ("PT002", "T1", "2025-03-03", "2025-03-09", 0.0),
+        ("PT001", "T1", "2025-03-10", "2025-03-16", 0.0),
+        ("PT002", "T1", "2025-03-10", "2025-03-16", 0.0),
+        ("PT003", "T1", "2025-03-03", "2025-03-16", 650.00),
+    }
+
+
+def test_independent_with_payouts_weather_and_no_insurance_is_out_of_scope(tmp_path):
+    """An independent worker: 10 h on a 41 °C day for 40.00, an unpaid 3-month payout with a
+    deposit, an injury fee and a penalty, no insurance: no finding at all."""
+    folder = tmp_path / "ind"
+    folder.mkdir()
+    _csv(
+        folder / "orders.csv",
+        ["order_id", "worker_id", "accepted_at", "completed_at", "pay"],
+        [("o1", "I1", "2025-07-15 08:00", "2025-07-15 18:00", "40.00")],
+    )
+    _csv(
+        folder / "workers.csv",
+        ["worker_id", "category", "district", "occupational_injury", "injury_insurance"],
+        [("I1", "个人自主经营", "渝中区", "否", "否")],
+    )
+    _csv(
+        folder / "payouts.csv",
+        [
+            "payout_id",
+            "worker_id",
+            "period_start",
+            "period_end",
+            "gross",
+            "paid_at",
+            "deposit",
+            "injury_insurance_fee",
+            "penalty",
+        ],
+        [("p1", "I1", "2025-07-01", "2025-09-30", "10.00", "", "100.00", "5.00", "9.00")],
+    )
+    _csv(folder / "weather.csv", ["date", "max_temp_c"], [("2025-07-15", "41")])
+    r = check(folder, "-f", "json")
+    assert r.exit_code == 0
+    report = report_of(r)
+    assert report["findings"] == [] and report["data_issues"] == []
+    assert report["summary"]["workers_by_category"] == {"independent": 1}

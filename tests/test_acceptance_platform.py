@@ -210,8 +210,17 @@ def write_canonical(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _csv(
         folder / "orders.csv",
-        ["order_id", "worker_id", "accepted_at", "completed_at", "pay", "district", "platform",
-         "tip", "cost"],
+        [
+            "order_id",
+            "worker_id",
+            "accepted_at",
+            "completed_at",
+            "pay",
+            "district",
+            "platform",
+            "tip",
+            "cost",
+        ],
         ORDERS,
     )
     _csv(folder / "shifts.csv", ["worker_id", "start", "end", "kind"], SHIFTS)
@@ -231,8 +240,17 @@ def _zh_money(text: str) -> str:
     return "" if text == "" else (text if "," in text else f"¥{text}")
 
 
-ZH_ORDER_HEADER = ["订单编号", "骑手编号", "接单时间", "送达时间", "订单收入", "区县", "平台",
-                   "小费", "从业成本"]
+ZH_ORDER_HEADER = [
+    "订单编号",
+    "骑手编号",
+    "接单时间",
+    "送达时间",
+    "订单收入",
+    "区县",
+    "平台",
+    "小费",
+    "从业成本",
+]
 ZH_CATEGORY = {
     "platform_managed": "不完全符合确立劳动关系情形",
     "independent": "个人自主经营",
@@ -242,8 +260,17 @@ ZH_CATEGORY = {
 
 def zh_order(row: tuple) -> tuple:
     oid, wid, a, c, pay, district, platform, tip, cost = row
-    return (oid, wid, _zh_time(a), _zh_time(c), _zh_money(pay), district, platform,
-            _zh_money(tip), _zh_money(cost))
+    return (
+        oid,
+        wid,
+        _zh_time(a),
+        _zh_time(c),
+        _zh_money(pay),
+        district,
+        platform,
+        _zh_money(tip),
+        _zh_money(cost),
+    )
 
 
 def write_chinese(folder: Path, orders: list[tuple] | None = None) -> Path:
@@ -254,8 +281,10 @@ def write_chinese(folder: Path, orders: list[tuple] | None = None) -> Path:
     _csv(
         folder / "在线时长.csv",
         ["骑手编号", "上线时间", "下线时间", "类型"],
-        [(w, _zh_time(s), _zh_time(e), "排班" if k == "required" else "在线")
-         for w, s, e, k in SHIFTS],
+        [
+            (w, _zh_time(s), _zh_time(e), "排班" if k == "required" else "在线")
+            for w, s, e, k in SHIFTS
+        ],
         encoding="gb18030",
     )
     pl.DataFrame(
@@ -331,8 +360,10 @@ def test_independents_counted_and_out_of_scope(month_report):
 
 
 def test_rows_accounted(month_report):
-    counts = {i["table"]: (i["rows_read"], i["rows_audited"], i["rows_rejected"])
-              for i in month_report["manifest"]["inputs"]}
+    counts = {
+        i["table"]: (i["rows_read"], i["rows_audited"], i["rows_rejected"])
+        for i in month_report["manifest"]["inputs"]
+    }
     assert counts == {
         "orders": (len(ORDERS), len(ORDERS), 0),
         "shifts": (2, 2, 0),
@@ -341,20 +372,23 @@ def test_rows_accounted(month_report):
 
 
 def test_week_period(canonical):
-    got = findings(report_of(check(canonical, "-f", "json", "--period", "week",
-                                   "--select", "MW001")))
+    got = findings(
+        report_of(check(canonical, "-f", "json", "--period", "week", "--select", "MW001"))
+    )
     assert got == EXPECTED_WEEK
 
 
 def test_day_period(canonical):
-    got = findings(report_of(check(canonical, "-f", "json", "--period", "day",
-                                   "--select", "MW001")))
+    got = findings(
+        report_of(check(canonical, "-f", "json", "--period", "day", "--select", "MW001"))
+    )
     assert got == EXPECTED_DAY
 
 
 def test_from_to_restricts_to_january(canonical):
-    got = findings(report_of(check(canonical, "-f", "json", "--from", "2025-01-01",
-                                   "--to", "2025-01-31")))
+    got = findings(
+        report_of(check(canonical, "-f", "json", "--from", "2025-01-01", "--to", "2025-01-31"))
+    )
     assert got == {f for f in EXPECTED_MONTH if f[2].startswith("2025-01")}
 
 
@@ -362,8 +396,19 @@ def test_online_basis_counts_online_time(tmp_path, canonical):
     """working_time.basis = "online": P6's online 12:00–18:00 now counts: 09:00–18:00 = 9 h.
     MW001 9 h × 23 = 207.00 − 30.00 = 177.00, and FT002 (9 h > 8 h)."""
     (tmp_path / "payaudit.toml").write_text('[working_time]\nbasis = "online"\n', "utf-8")
-    got = findings(report_of(check(canonical, "-f", "json", "--config",
-                                   tmp_path / "payaudit.toml", "--select", "MW001,FT002")))
+    got = findings(
+        report_of(
+            check(
+                canonical,
+                "-f",
+                "json",
+                "--config",
+                tmp_path / "payaudit.toml",
+                "--select",
+                "MW001,FT002",
+            )
+        )
+    )
     assert ("MW001", "P6", "2025-03-01", "2025-03-31", 177.00) in got
     assert ("FT002", "P6", "2025-03-04", "2025-03-04", 0.00) in got
 
@@ -450,8 +495,11 @@ def test_usage_errors_exit_2_with_one_sentence(canonical, args):
 
 
 def test_missing_required_column_exits_2_naming_it(tmp_path):
-    _csv(tmp_path / "orders.csv", ["order_id", "worker_id", "accepted_at", "pay"],
-         [("o1", "W1", "2025-01-06 09:00", "10.00")])
+    _csv(
+        tmp_path / "orders.csv",
+        ["order_id", "worker_id", "accepted_at", "pay"],
+        [("o1", "W1", "2025-01-06 09:00", "10.00")],
+    )
     r = check(tmp_path, "-f", "json")
     assert r.exit_code == 2
     assert "completed_at" in r.output and "Traceback" not in r.output
@@ -461,8 +509,27 @@ def test_missing_required_column_exits_2_naming_it(tmp_path):
 
 @pytest.mark.parametrize(
     "code",
-    ["MW001", "MW002", "HP001", "FT001", "FT002", "OT001", "OT002", "RD001", "PY001", "PY002",
-     "PY003", "PY004", "PY005", "PY006", "IN001", "IN002", "HT001", "HT002", "HT003"],
+    [
+        "MW001",
+        "MW002",
+        "HP001",
+        "FT001",
+        "FT002",
+        "OT001",
+        "OT002",
+        "RD001",
+        "PY001",
+        "PY002",
+        "PY003",
+        "PY004",
+        "PY005",
+        "PY006",
+        "IN001",
+        "IN002",
+        "HT001",
+        "HT002",
+        "HT003",
+    ],
 )
 def test_rule_explains_each_code(code):
     r = runner.invoke(app, ["rule", code.lower()])
@@ -476,8 +543,11 @@ def test_rule_explains_each_code(code):
 def _one_day(folder: Path, rows: list[tuple]) -> dict:
     """rows: (order_id, worker_id, accepted_at, completed_at, pay, district); no roster."""
     folder.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "orders.csv",
-         ["order_id", "worker_id", "accepted_at", "completed_at", "pay", "district"], rows)
+    _csv(
+        folder / "orders.csv",
+        ["order_id", "worker_id", "accepted_at", "completed_at", "pay", "district"],
+        rows,
+    )
     return report_of(check(folder, "-f", "json"))
 
 
@@ -486,8 +556,16 @@ def test_district_spellings_and_unknown_area(tmp_path):
     (2 × 23 = 46) → 2.00. A worker without any district is audited at class 1 with a data issue:
     2 h × 23 − 40.00 = 6.00."""
     day = ("2025-03-03 10:00", "2025-03-03 12:00", "44.00")
-    spellings = {"C1": "城口", "C2": "重庆市城口县", "C3": "石柱县", "C4": "秀山土家族苗族自治县",
-                 "C5": "酉阳县", "K1": "两江新区", "K2": "梁平区", "K3": "重庆高新区"}
+    spellings = {
+        "C1": "城口",
+        "C2": "重庆市城口县",
+        "C3": "石柱县",
+        "C4": "秀山土家族苗族自治县",
+        "C5": "酉阳县",
+        "K1": "两江新区",
+        "K2": "梁平区",
+        "K3": "重庆高新区",
+    }
     rows = [(f"o{w}", w, *day, d) for w, d in spellings.items()]
     rows.append(("oU", "U1", "2025-03-03 10:00", "2025-03-03 12:00", "40.00", ""))
     report = _one_day(tmp_path, rows)
@@ -561,8 +639,19 @@ def test_allowance_ratio(tmp_path, canonical):
     FT002: P11 3/10 8 × 1.1 = 8.8 h and 3/11 8.82 h > 8. HP001 scales both rates alike:
     P7 25.00 × 4.4 − 100 = 10.00, P8 (100 / 4.4) × 4.4 − 90 = 10.00, P9 the warning."""
     (tmp_path / "p.toml").write_text("[working_time]\nallowance_ratio = 0.1\n", "utf-8")
-    got = findings(report_of(check(canonical, "-f", "json", "--config", tmp_path / "p.toml",
-                                   "--select", "MW001,FT002,HP001")))
+    got = findings(
+        report_of(
+            check(
+                canonical,
+                "-f",
+                "json",
+                "--config",
+                tmp_path / "p.toml",
+                "--select",
+                "MW001,FT002,HP001",
+            )
+        )
+    )
     month = lambda w, s, e, x: ("MW001", w, s, e, x)  # noqa: E731
     assert got == {
         month("P1", "2024-12-01", "2024-12-31", 4.40),
@@ -585,6 +674,8 @@ def test_allowance_ratio(tmp_path, canonical):
 
 
 def test_findings_sorted_by_worker_period_rule(month_report):
-    keys = [(f["worker_id"], f["period_start"], f["period_end"], f["rule"])
-            for f in month_report["findings"]]
+    keys = [
+        (f["worker_id"], f["period_start"], f["period_end"], f["rule"])
+        for f in month_report["findings"]
+    ]
     assert keys == sorted(keys)
