@@ -679,3 +679,15 @@ def test_findings_sorted_by_worker_period_rule(month_report):
         for f in month_report["findings"]
     ]
     assert keys == sorted(keys)
+
+
+def test_required_pay_rounded_once(tmp_path):
+    """W1: three orders of 61 min, 23.38 each. Required 3 × 61/60 × 23 = 70.15 exactly
+    (rounding each day first would give 3 × 23.38 = 70.14 and no finding); eligible 70.14 →
+    0.01. W2: 30 s × 23 / 3600 = 0.1917 → 0.19 = paid → none."""
+    rows = [
+        (f"o{d}", "W1", f"2025-03-0{d} 10:00", f"2025-03-0{d} 11:01", "23.38", "渝中区")
+        for d in (3, 4, 5)
+    ]
+    rows.append(("o9", "W2", "2025-03-03 10:00:00", "2025-03-03 10:00:30", "0.19", "渝中区"))
+    assert findings(_one_day(tmp_path, rows)) == {("MW001", "W1", "2025-03-01", "2025-03-31", 0.01)}
