@@ -97,12 +97,13 @@ def stretch_orders(stretches: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFram
     """`stretches` (a few, e.g. findings) with `order_ids`: the worker's orders accepted from
     the stretch's start to its end, in order of acceptance. Every such order belongs to the
     stretch, as its gap to the stretch's running end is not positive."""
-    found = stretches.with_row_index("_stretch")
+    # Keyed by (worker, start), unique per stretch, not by a row number: `stretches` is
+    # evaluated twice here and a join upstream need not keep its row order.
     ids = (
-        found.select("_stretch", "worker_id", "start", "end")
+        stretches.select("worker_id", "start", "end")
         .join(orders.select("worker_id", "order_id", "accepted_at"), on="worker_id")
         .filter(pl.col("accepted_at").is_between(pl.col("start"), pl.col("end")))
-        .group_by("_stretch")
+        .group_by("worker_id", "start")
         .agg(order_ids=pl.col("order_id").sort_by("accepted_at", "order_id"))
     )
-    return found.join(ids, on="_stretch", how="left").drop("_stretch")
+    return stretches.join(ids, on=["worker_id", "start"], how="left", maintain_order="left")
