@@ -140,6 +140,11 @@ def check_choices(settings: Settings) -> None:
         if getattr(settings, key) not in allowed:
             choices = ", ".join(a for a in allowed if a)
             raise ConfigError(f"--{key.replace('_', '-')} must be one of {choices}.")
+    if settings.district is not None:
+        from payaudit.rulepack import canonical_district
+
+        if canonical_district(settings.district) is None:
+            raise ConfigError(f"--district '{settings.district}' is not a known district.")
 
 
 def resolve_lang(settings: Settings) -> str:
