@@ -14,7 +14,7 @@ from payaudit.dataset import Dataset, InputFile, empty_issues
 from payaudit.errors import InputError
 from payaudit.io.columns import map_headers
 from payaudit.io.discovery import discover
-from payaudit.io.parse import FAST_PASSES, fast, prepared, text, value
+from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
 from payaudit.io.readers import read_raw, reason
 from payaudit.io.text import sha256
 from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, validate
@@ -27,6 +27,9 @@ def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]
     cell's text; fast passes for the usual forms, each on what the one before left; the text
     left to the full parsers, prepared once; the value. They leave `_value_<name>`."""
     name = c.name
+    if native(c, dtype):  # typed cells: their value at once, no text (~1 s per 10M cells)
+        parsed = value(c, cell, dtype, cell.is_null()).cast(DTYPES[c.type])
+        return [[]] * (FAST_PASSES + 2) + [[parsed.alias(f"_value_{name}")]]
     text_col, fast_col = pl.col(f"_text_{name}"), pl.col(f"_fast_{name}")
     stages: list[list[pl.Expr]] = [[text(cell, dtype).alias(f"_text_{name}")]]
     passes = fast(c, dtype)
@@ -57,7 +60,8 @@ def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) ->
             columns.append(pl.lit(c.default, DTYPES[c.type]).alias(c.name))
             continue
         columns.append(pl.col(f"_value_{c.name}").alias(c.name))
-        if c.type in PARSED:  # the text of a cell that did not parse, for D002/D006
+        if c.type in PARSED and not native(c, schema[headers[c.name]]):
+            # the text of a cell that did not parse, for D002/D006
             text_col = pl.col(f"_text_{c.name}")
             failed = pl.col(f"_value_{c.name}").is_null() & text_col.is_not_null()
             columns.append(pl.when(failed).then(text_col).alias(BAD + c.name))
