@@ -149,7 +149,7 @@ SHIFTS = [
 
 def _daily(settings: Settings) -> dict:
     ctx = context(dataset(orders=ORDERS, shifts=SHIFTS), settings)
-    return ctx.daily.collect().row(0, named=True)
+    return ctx.with_order_ids(ctx.daily).collect().row(0, named=True)
 
 
 def test_required_shifts_count_and_online_shifts_do_not_on_the_orders_basis():

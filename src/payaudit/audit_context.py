@@ -44,7 +44,7 @@ class AuditContext:
       basis), merged per worker so no time counts twice (SPEC §3).
     - `daily`: one row per worker and day in the range with working time or an accepted order:
       worker_id, date, seconds (merged, before the allowance, Int64), hours (after it, Float64),
-      pay_fen, cost_fen, tip_fen, orders, order_ids (input order), day_type, holiday_zh, category,
+      pay_fen, cost_fen, tip_fen, orders, day_type, holiday_zh, category,
       area_class (of that day), min_wage_hourly (CNY/h), min_wage_fen (fen/h, Int64).
     - `stretches`: worker_id, date (of its start), start, end, seconds: continuous order
       stretches with the break in force (min_break_minutes); worktime.stretch_orders(found,
@@ -99,7 +99,6 @@ class AuditContext:
             cost_fen=pl.col("cost").sum(),
             tip_fen=pl.col("tip").sum(),
             orders=pl.len(),
-            order_ids=pl.col("order_id"),  # in input order: sorting costs more than it tells
         )
         worker = self.workers.select("worker_id", "category", "district")
         days = (
@@ -107,7 +106,6 @@ class AuditContext:
             .with_columns(
                 pl.col("seconds", "pay_fen", "cost_fen", "tip_fen").fill_null(0),
                 pl.col("orders").fill_null(0).cast(pl.Int64),
-                pl.col("order_ids").fill_null([]),
                 hours=self.working_hours(pl.col("seconds").fill_null(0)),
             )
             .join(self.calendar.select("date", "day_type", "holiday_zh"), on="date", how="left")
@@ -124,6 +122,17 @@ class AuditContext:
             .collect()
             .lazy()
         )
+
+    def with_order_ids(self, days: pl.LazyFrame) -> pl.LazyFrame:
+        """`days` (a few worker-days, e.g. findings) with `order_ids`: the orders accepted on
+        each, in input order. Listing them for every worker-day would copy every order id."""
+        keys = days.select("worker_id", "date").unique()
+        ids = (
+            self.orders.join(keys, on=["worker_id", "date"], how="semi")
+            .group_by("worker_id", "date")
+            .agg(order_ids=pl.col("order_id"))
+        )
+        return days.join(ids, on=["worker_id", "date"], how="left", maintain_order="left")
 
     @cached_property
     def stretches(self) -> pl.LazyFrame:

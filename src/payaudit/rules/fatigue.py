@@ -93,7 +93,7 @@ class DailyWorkingTime(Rule):
         )
         # Working seconds × den = seconds × num, compared exactly with the limit × den.
         over = pl.col("seconds") * num > _limit_seconds(pl.col("limit")) * den
-        return days.filter(over).select(
+        return ctx.with_order_ids(days.filter(over)).select(
             "worker_id",
             period_start="date",
             period_end="date",

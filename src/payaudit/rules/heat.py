@@ -93,7 +93,7 @@ class _Heat(Rule):
         band = pl.col("temp") >= low
         if self.bounded:
             band &= pl.col("temp") < pl.col(self.params[1])
-        found = self.extend(ctx, days.filter(band)).filter(self.breach(ctx))
+        found = ctx.with_order_ids(self.extend(ctx, days.filter(band)).filter(self.breach(ctx)))
         return found.select(
             "worker_id",
             period_start="date",

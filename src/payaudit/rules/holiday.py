@@ -65,7 +65,8 @@ class HolidayPremium(Rule):
         no_baseline = pl.col("base_seconds").is_null()
         hours = pl.col("hours")
         base_hours = ctx.working_hours(pl.col("base_seconds"))
-        return holidays.filter(no_baseline | (paid_num <= owed_num)).select(
+        found = ctx.with_order_ids(holidays.filter(no_baseline | (paid_num <= owed_num)))
+        return found.select(
             "worker_id",
             severity=pl.when(no_baseline).then(pl.lit("warning")).otherwise(pl.lit(self.severity)),
             period_start="date",
