@@ -165,3 +165,29 @@ def test_header_only_is_clean(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout.strip() == (
         "code,severity,table,path,row,column,value,message"
     )
+
+
+def test_uniqueness_is_proven_by_distinct_hashes_and_checked_exactly_otherwise() -> None:
+    """Distinct hashes prove a column unique and spare Pandera's exact check; equal hashes (a
+    duplicate) leave the column to that check, which reports every later occurrence."""
+    import polars as pl
+
+    from payaudit.audit_inputs import canonical_schema
+    from payaudit.schema import _distinct_hashes, validate
+
+    base = {"worker_id": ["W1"] * 4, "_path": "o.csv", "_row": [2, 3, 4, 5]}
+    unique = pl.DataFrame(base | {"order_id": ["A", "B", None, "C"]})
+    assert _distinct_hashes(unique, "orders") == {"order_id"}
+    repeated = pl.DataFrame(base | {"order_id": ["A", "B", "A", "A"]})
+    assert _distinct_hashes(repeated, "orders") == frozenset()
+    schema = canonical_schema("orders")
+    frame = repeated.with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in schema.items() if name not in repeated
+    ).with_columns(
+        accepted_at=pl.datetime(2025, 1, 6, 9),
+        completed_at=pl.datetime(2025, 1, 6, 10),
+        pay=pl.lit(1000, pl.Int64),
+    )
+    _, issues = validate("orders", frame)
+    dup = issues.filter(pl.col("code") == "D004")
+    assert dup.get_column("row").to_list() == [4, 5]
