@@ -1,4 +1,4 @@
-"""Headers as real exports write them: units in brackets, spaces or hyphens, Chinese roster titles."""
+"""Headers as exports write them: units in brackets, spaces or hyphens, Chinese roster titles."""
 
 from payaudit.config import Settings
 from payaudit.io.columns import map_headers

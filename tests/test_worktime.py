@@ -196,3 +196,47 @@ def test_merged_time_per_day_is_the_union_of_minutes(spans):
         expected[("W1", day)] = expected.get(("W1", day), 0) + 60
     merged = worktime.merge_intervals(_intervals(*rows))
     assert _days(worktime.daily_seconds(merged)) == expected
+
+
+def _brute_runs(rows, joins) -> set[tuple[str, int, int]]:
+    """Runs found one interval at a time: sorted by start, a row joins the run before it when
+    `joins(start, latest end so far)`."""
+    runs: list[list] = []
+    for w, s, e in sorted(rows):
+        if runs and runs[-1][0] == w and joins(s, runs[-1][2]):
+            runs[-1][2] = max(runs[-1][2], e)
+        else:
+            runs.append([w, s, e])
+    return {tuple(r) for r in runs}
+
+
+_SPANS = st.lists(
+    st.tuples(st.sampled_from(["W1", "W2", "W3"]), st.integers(0, 2 * 1440), st.integers(0, 300)),
+    min_size=1,
+    max_size=20,
+)
+
+
+@given(_SPANS, st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_runs_of_several_workers_match_a_brute_force(spans, one_key):
+    """Merged intervals and stretches of interleaved workers equal those found one row at a time,
+    both with the single sort key and with the per-worker fallback used when it would not fit."""
+    base = datetime(2025, 1, 6)
+    at = [(w, base + timedelta(minutes=s), base + timedelta(minutes=s + n)) for w, s, n in spans]
+    key_bits = worktime._KEY_BITS
+    worktime._KEY_BITS = key_bits if one_key else 1  # 1 bit: nothing fits, so the fallback runs
+    try:
+        frame = pl.LazyFrame(at, schema=["worker_id", "start", "end"], orient="row")
+        merged = set(worktime.merge_intervals(frame).collect().rows())
+        orders = frame.rename({"start": "accepted_at", "end": "completed_at"})
+        found = worktime.stretches(orders, pl.lit(20 * 60)).collect()
+    finally:
+        worktime._KEY_BITS = key_bits
+    assert merged == _brute_runs([r for r in at if r[2] > r[1]], lambda s, reach: s <= reach)
+    brk = timedelta(minutes=20)
+    expected = _brute_runs(at, lambda s, reach: s - reach < brk)
+    assert set(found.select("worker_id", "start", "end").rows()) == expected
+    assert found.get_column("seconds").to_list() == [
+        int((e - s).total_seconds()) for s, e in found.select("start", "end").rows()
+    ]

@@ -7,12 +7,16 @@ Python loop over rows or workers. Times are naive local datetimes; durations are
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 
 _US = pl.duration(microseconds=1)
+_ONE_US = timedelta(microseconds=1)
+_DT = pl.Datetime("us")
+_KEY_BITS = 62  # worker code × span + microseconds must stay below 2**_KEY_BITS
 
 
 def allowance_factor(ratio: Decimal) -> Fraction:
@@ -20,24 +24,49 @@ def allowance_factor(ratio: Decimal) -> Fraction:
     return 1 + Fraction(ratio)
 
 
-def _running_end(end: str, start: str) -> pl.Expr:
-    """Per worker, in order of start, the latest end of the intervals before each one. Windows
-    ordered by `order_by` cost far less than sorting the frame by worker and time."""
-    return pl.col(end).cum_max().shift(1).over("worker_id", order_by=start)
+def _runs(frame: pl.LazyFrame, start: str, end: str, new_run) -> pl.LazyFrame:
+    """Per worker, in order of `start`, the rows cut into runs: a run starts at a worker's
+    first row and wherever `new_run(start_key, reach)` holds, with `reach` the latest `end` of
+    the worker's rows before it (both keys in microseconds on one scale). Out: one row per
+    run: worker_id, start (its first start), end (the latest end of its rows).
+
+    One sort and a few linear scans: ordering by a single integer key, worker code × span +
+    microseconds since the first start, costs a third of a sort by worker and time or of
+    windows over workers, and makes the running maximum a plain cumulative one (it cannot
+    pass from one worker to the next). When codes × span would not fit in 62 bits, the sort
+    is by (code, start) and the maximum runs per worker."""
+    frame = frame.with_columns(_w=pl.col("worker_id").cast(pl.Categorical).to_physical()).collect()
+    if frame.is_empty():
+        return pl.LazyFrame(schema={"worker_id": pl.String, start: _DT, end: _DT})
+    t0, t1, codes = frame.select(pl.col(start).min(), pl.col(end).max(), pl.col("_w").max()).row(0)
+    span = (t1 - t0) // _ONE_US + 1
+    fits = (codes + 1) * span < 2**_KEY_BITS
+    offset = pl.col("_w").cast(pl.Int64) * span if fits else pl.lit(0, pl.Int64)
+    key_start = offset + (pl.col(start) - t0).dt.total_microseconds()
+    key_end = offset + (pl.col(end) - t0).dt.total_microseconds()
+    ordered = frame.lazy().with_columns(_s=key_start, _e=key_end, _o=offset)
+    if fits:
+        ordered, reach = ordered.sort("_s"), pl.col("_e").cum_max()
+    else:
+        ordered, reach = ordered.sort("_w", "_s"), pl.col("_e").cum_max().over("_w")
+    first = (pl.col("_w") != pl.col("_w").shift(1)).fill_null(True)
+    marked = ordered.with_columns(_reach=reach).with_columns(
+        _new=first | new_run(pl.col("_s"), pl.col("_reach").shift(1))
+    )
+    last = pl.col("_new").shift(-1).fill_null(True)
+    starts = marked.filter("_new").select("worker_id", start)
+    ends = marked.filter(last).select(
+        (pl.lit(t0) + (pl.col("_reach") - pl.col("_o")) * _US).alias(end)
+    )
+    return pl.concat([starts, ends], how="horizontal")
 
 
 def merge_intervals(intervals: pl.LazyFrame) -> pl.LazyFrame:
     """Per worker, overlapping or touching [start, end) intervals merged into one, so that no
     time is counted twice. In: worker_id, start, end. Out: worker_id, start, end."""
-    prev_end = _running_end("end", "start")
-    new_group = prev_end.is_null() | (pl.col("start") > prev_end)
-    return (
-        intervals.filter(pl.col("end") > pl.col("start"))  # an empty interval adds no time
-        .with_columns(group=new_group.cum_sum().over("worker_id", order_by="start"))
-        .group_by("worker_id", "group")
-        .agg(pl.col("start").min(), pl.col("end").max())
-        .drop("group")
-    )
+    # An empty interval adds no time; an interval starting after all before it ends is new.
+    kept = intervals.filter(pl.col("end") > pl.col("start"))
+    return _runs(kept, "start", "end", lambda begin, reach: begin > reach)
 
 
 def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
@@ -76,20 +105,20 @@ def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
     reads (evaluated per order, on the order that follows the gap).
     Out: worker_id, date, start, end, seconds. The orders of a stretch are those of its
     worker accepted from its start to its end (`stretch_orders`)."""
-    prev_end = _running_end("completed_at", "accepted_at")
-    gap = (pl.col("accepted_at") - prev_end).dt.total_seconds()
-    new_stretch = prev_end.is_null() | (gap >= min_break_seconds)
-    return (
-        orders.with_columns(stretch=new_stretch.cum_sum().over("worker_id", order_by="accepted_at"))
-        .group_by("worker_id", "stretch")
-        .agg(start=pl.col("accepted_at").min(), end=pl.col("completed_at").max())
-        .select(
-            "worker_id",
-            date=pl.col("start").dt.date(),
-            start="start",
-            end="end",
-            seconds=(pl.col("end") - pl.col("start")).dt.total_seconds(),
-        )
+    orders = orders.with_columns(_break=min_break_seconds * 1_000_000)
+    runs = _runs(
+        orders.select("worker_id", "accepted_at", "completed_at", "_break"),
+        "accepted_at",
+        "completed_at",
+        # Without a break length in force (before the standard), any gap ends a stretch.
+        lambda begin, reach: (begin - reach >= pl.col("_break")).fill_null(begin > reach),
+    )
+    return runs.select(
+        "worker_id",
+        date=pl.col("accepted_at").dt.date(),
+        start="accepted_at",
+        end="completed_at",
+        seconds=(pl.col("completed_at") - pl.col("accepted_at")).dt.total_seconds(),
     )
 
 

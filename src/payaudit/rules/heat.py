@@ -46,11 +46,16 @@ def temperatures(ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
 def midday_seconds(ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
     """`days` (worker_id, date, heat_midday_start, heat_midday_end, …) with `midday`, the merged
     working seconds of the day inside [heat_midday_start, heat_midday_end), the hottest hours."""
-    pieces = ctx.merged.with_columns(
-        date=pl.date_ranges(pl.col("start").dt.date(), (pl.col("end") - _US).dt.date())
-    ).explode("date")
     window = days.select("worker_id", "date", "heat_midday_start", "heat_midday_end")
-    pieces = pieces.join(window, on=["worker_id", "date"])
+    # Only the intervals of workers with a hot day are cut into days: there are few of them.
+    pieces = (
+        ctx.merged.join(window.select("worker_id").unique(), on="worker_id", how="semi")
+        .with_columns(
+            date=pl.date_ranges(pl.col("start").dt.date(), (pl.col("end") - _US).dt.date())
+        )
+        .explode("date")
+        .join(window, on=["worker_id", "date"])
+    )
     day = pl.col("date").cast(pl.Datetime("us"))
     since = day + pl.duration(seconds=scaled(pl.col("heat_midday_start"), 1))
     until = day + pl.duration(seconds=scaled(pl.col("heat_midday_end"), 1))
