@@ -147,7 +147,9 @@ def run_audit(
     parts = [_findings(rule, ctx, lang) for rule in rules]
     found = pl.concat(parts) if parts else pl.LazyFrame(schema=FINDING_SCHEMA)
     found = found.sort(SORT_KEYS, maintain_order=True)
-    findings, workers, daily = pl.collect_all([found, _workers(ctx, found), _daily(ctx)])
+    # Findings first: a plan that read them twice would run every rule twice.
+    findings = found.collect()
+    workers, daily = pl.collect_all([_workers(ctx, findings.lazy()), _daily(ctx)])
     used = sorted({name for rule in rules for name in rule.params})
     warnings, calendar_issues = _calendar_warnings(ctx.date_from, ctx.date_to, lang)
     issues = pl.concat([dataset.issues, ctx.issues, calendar_issues])

@@ -62,10 +62,17 @@ def cny(column: str) -> pl.Expr:
 
 
 def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | None) -> Report:
-    frames = [result.findings, result.workers, result.daily, *result.dataset.frames.values()]
     issues = result.dataset.issues
-    ids = known_worker_ids(frames)
-    ids += issues.filter(pl.col("column") == "worker_id").get_column("value").drop_nulls().to_list()
+    ids = []
+    if redact:  # gathering every id costs a scan of every input
+        frames = [result.findings, result.workers, result.daily, *result.dataset.frames.values()]
+        ids = known_worker_ids(frames)
+        ids += (
+            issues.filter(pl.col("column") == "worker_id")
+            .get_column("value")
+            .drop_nulls()
+            .to_list()
+        )
     r = Redactor(result.dataset, ids, redact)
     findings = result.findings.with_columns(
         r.worker_id(), r.json("evidence"), r.text("message"), r.text("basis")
@@ -125,8 +132,10 @@ def _manifest(result: AuditResult) -> dict[str, Any]:
         "rule_pack": result.rule_pack,
         "parameters": parameter_values(result.parameters),
         "inputs": [
-            {k: getattr(f, k) for k in ("table", "path", "sha256", "rows_read",
-                                        "rows_audited", "rows_rejected")}
+            {
+                k: getattr(f, k)
+                for k in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")
+            }
             for f in result.dataset.inputs
         ],
         "command_line": given.get("command_line") or list(sys.argv),
@@ -151,8 +160,11 @@ def parameter_values(parameters: pl.DataFrame) -> dict[str, Any]:
             out[name[0]] = _value(rows["value"][0])
             continue
         out[name[0]] = [
-            {"value": _value(row["value"]), "area_class": row["area_class"],
-             "effective_from": row["effective_from"] and row["effective_from"].isoformat()}
+            {
+                "value": _value(row["value"]),
+                "area_class": row["area_class"],
+                "effective_from": row["effective_from"] and row["effective_from"].isoformat(),
+            }
             for row in rows.iter_rows(named=True)
         ]
     return out
