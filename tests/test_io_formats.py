@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -73,6 +74,16 @@ def test_gb18030_export_with_chinese_headers(tmp_path: Path) -> None:
     ]
     path = tmp_path / "订单.csv"
     path.write_bytes(_csv(rows).encode("gb18030"))  # 𠀀 exists in GB18030, not in GBK
+    check(load(tmp_path))
+
+
+def test_gb18030_whose_head_reads_as_utf8(tmp_path: Path, monkeypatch) -> None:
+    """Only a file's head is checked for UTF-8: Chinese text after it in GB18030 makes the
+    read fail as UTF-8, and the file is read again as GB18030 with the right values."""
+    for name in ("HEAD", "CHUNK"):
+        monkeypatch.setattr(sys.modules["payaudit.io.text"], name, 16)
+    rows = [HEADER, ROWS[0], [*ROWS[1][:5], "江北区"]]
+    (tmp_path / "orders.csv").write_bytes(_csv(rows).encode("gb18030"))
     check(load(tmp_path))
 
 

@@ -22,3 +22,24 @@ def test_money_matches_decimal_rounded_half_up(cases: list[tuple[Decimal, str]])
     )
     expected = [int((a * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for a, _ in cases]
     assert parsed["fen"].to_list() == expected, cells
+
+
+plain = st.sampled_from(["{}", "+{}", "{:.2f}", "{:.1f}", "{:.0f}", "-{}"])
+
+
+@given(st.lists(st.tuples(amounts, st.one_of(forms, plain)), min_size=1, max_size=50))
+def test_loader_stages_read_money_as_the_full_parser_does(cases) -> None:
+    """The loader's fast pass (plain amounts of at most two decimals) and the full parser it
+    falls back to give the same fen as money() alone, for every form and rounding."""
+    from payaudit.contracts import contract
+    from payaudit.io import _stages
+
+    cells = [form.format(amount) for amount, form in cases]
+    frame = pl.LazyFrame({"cell": cells})
+    for stage in _stages(contract("orders").column("pay"), pl.col("cell"), pl.String):
+        frame = frame.with_columns(stage)
+    staged = frame.collect()["_value_pay"].to_list()
+    full = pl.DataFrame({"cell": cells}).select(
+        fen=money(money_text(pl.col("cell"), pl.String), pl.String)
+    )
+    assert staged == full["fen"].to_list(), cells

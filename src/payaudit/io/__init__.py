@@ -70,13 +70,24 @@ def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) ->
     return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 
-def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):
-    """One file's canonical frame, with `_bad_<column>` holding cells that did not parse."""
-    frame = _canonical(table, read_raw(path, sheet, workdir), settings, path)
+def _read(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path,
+          gb18030: bool) -> pl.DataFrame:  # fmt: skip
+    frame = _canonical(table, read_raw(path, sheet, workdir, gb18030), settings, path)
     try:
         return frame.collect()
     except Exception as exc:  # a CSV broken half-way is found only when read in full
         raise InputError(f"{path} cannot be read: {reason(exc)}") from None
+
+
+def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):
+    """One file's canonical frame, with `_bad_<column>` holding cells that did not parse."""
+    try:
+        return _read(table, path, settings, sheet, workdir, gb18030=False)
+    except InputError as error:
+        if "invalid utf-8" not in str(error):
+            raise
+    # Its head read as UTF-8 but a later byte does not: GB18030 after all.
+    return _read(table, path, settings, sheet, workdir, gb18030=True)
 
 
 def load_dataset(

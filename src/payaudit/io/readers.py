@@ -76,7 +76,7 @@ def _magic(path: Path) -> bytes:
         return f.read(4)
 
 
-def _raw(path: Path, sheet: str | None, workdir: Path) -> pl.LazyFrame:
+def _raw(path: Path, sheet: str | None, workdir: Path, gb18030: bool) -> pl.LazyFrame:
     if path.is_dir():
         return pl.scan_parquet(path, hive_partitioning=True).with_row_index("_row", offset=1)
     magic = _magic(path)
@@ -91,14 +91,17 @@ def _raw(path: Path, sheet: str | None, workdir: Path) -> pl.LazyFrame:
             f"{path} is not {what} payaudit reads by its name: use .csv, .tsv, .json, .ndjson, "
             ".xlsx or .parquet (optionally .gz for text)."
         )
-    text = utf8_file(path, workdir)
+    text = utf8_file(path, workdir, gb18030)
     return _json(text, kind) if kind in ("json", "ndjson") else _csv(text, kind)
 
 
-def read_raw(path: Path, sheet: str | None, workdir: Path) -> pl.LazyFrame:
-    """The table in `path` with its own headers and `_row` (Int64); blank rows left out."""
+def read_raw(
+    path: Path, sheet: str | None, workdir: Path, gb18030: bool = False
+) -> pl.LazyFrame:
+    """The table in `path` with its own headers and `_row` (Int64); blank rows left out.
+    `gb18030`: the text is GB18030 even though its head read as UTF-8."""
     try:
-        frame = _raw(path, sheet, workdir)
+        frame = _raw(path, sheet, workdir, gb18030)
         schema = frame.collect_schema()
     except InputError:
         raise

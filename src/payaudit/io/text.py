@@ -15,6 +15,7 @@ from typing import BinaryIO
 from payaudit.errors import InputError
 
 CHUNK = 1 << 20
+HEAD = 8 * CHUNK  # bytes of a plain text file read to tell UTF-8 from GB18030
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -35,24 +36,29 @@ def _open(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-def _is_utf8(stream: BinaryIO) -> bool:
+def _is_utf8(stream: BinaryIO, limit: int | None = None) -> bool:
+    """Whether the stream (its first `limit` bytes, when given) decodes as UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    read = 0
     try:
         for chunk in iter(lambda: stream.read(CHUNK), b""):
             decoder.decode(chunk)
+            read += len(chunk)
+            if limit is not None and read >= limit:
+                return True  # a character cut at the limit is not an error: not final
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _encoding(path: Path, opener) -> str:
+def _encoding(path: Path, opener, limit: int | None) -> str:
     with opener(path) as f:
         head = f.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
         f.seek(0)
-        return "utf-8" if _is_utf8(f) else "gb18030"
+        return "utf-8" if _is_utf8(f, limit) else "gb18030"
 
 
 def _transcode(source: BinaryIO, encoding: str, target: Path, name: str) -> None:
@@ -66,13 +72,17 @@ def _transcode(source: BinaryIO, encoding: str, target: Path, name: str) -> None
         raise InputError(f"{name} is neither UTF-8 nor GBK/GB18030 text.") from None
 
 
-def utf8_file(path: Path, workdir: Path) -> Path:
-    """`path` itself when it is plain UTF-8, else a UTF-8 copy written in `workdir`."""
+def utf8_file(path: Path, workdir: Path, gb18030: bool = False) -> Path:
+    """`path` itself when it looks like plain UTF-8, else a UTF-8 copy written in `workdir`.
+
+    A plain file is judged by its first HEAD bytes: checking a whole file of a gigabyte costs
+    a second, and Polars rejects invalid UTF-8 later anyway (the caller then asks again with
+    `gb18030`). A compressed file is decoded in full, as it is copied regardless."""
     with path.open("rb") as f:
         compressed = f.read(2) == GZIP_MAGIC
     opener = gzip.open if compressed else _open
     try:
-        encoding = _encoding(path, opener)
+        encoding = "gb18030" if gb18030 else _encoding(path, opener, None if compressed else HEAD)
         if encoding == "utf-8" and not compressed:
             return path
         target = workdir / f"{len(list(workdir.iterdir()))}.csv"
