@@ -1,12 +1,14 @@
 """`make bench`: time `payaudit check` against a hand-written DuckDB baseline (issue 7).
 
 Generates (once, cached in bench/data/ by size and seed) synthetic exports of about 1M and 10M
-orders as Parquet and CSV with `payaudit sample`'s generator, runs `payaudit check` on each as a
+orders as Parquet and CSV, and 100M as Parquet, with `payaudit sample`'s generator (100M takes
+about 3 minutes and 1 GB of disk; 100M orders are audited in parts by worker, see
+src/payaudit/partition.py), runs `payaudit check` on each as a
 subprocess and bench/baseline.sql (MW001, FT001, FT002 in DuckDB) likewise, measures wall time and
 peak RSS of each child, checks both against the truth file, prints the ratios against the targets
 and writes bench/results.md.
 
-    python bench/run.py [--sizes 1M,10M] [--quick] [--seed 1]
+    python bench/run.py [--sizes 1M,10M,100M] [--quick] [--seed 1]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ DATA = BENCH / "data"
 DAYS = 30
 ORDERS_PER_WORKER = 227  # measured: orders per worker over 30 days from 2025-01-01
 SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
+FORMATS = {"100M": ("parquet",)}  # as CSV, 100M orders would take 10 GB of disk
 AUDITED = ("MW001", "HP001", "FT001", "FT002")
 BASELINE_RULES = ("MW001", "FT001", "FT002")
 KEYS = ["rule", "worker_id", "period_start", "period_end"]
@@ -162,6 +165,9 @@ def verdicts(rows: list[dict]) -> list[str]:
         if ("10M", "csv") in by:
             ratio = by["10M", "csv"]["payaudit_s"] / p["payaudit_s"]
             lines.append(_verdict("10M CSV / Parquet wall time", ratio, 2))
+    if ("100M", "parquet") in by:
+        big = by["100M", "parquet"]["payaudit_rss_mib"] / 1024
+        lines.append(_verdict("100M Parquet (in parts by worker): peak RSS GiB", big, 4))
     return lines
 
 
@@ -221,7 +227,9 @@ def write_results(rows: list[dict], seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1M,10M", help=f"comma-separated: {', '.join(SIZES)}")
+    parser.add_argument(
+        "--sizes", default="1M,10M,100M", help=f"comma-separated: {', '.join(SIZES)}"
+    )
     parser.add_argument("--quick", action="store_true", help="100k orders only (a smoke run)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
@@ -239,7 +247,7 @@ def main() -> None:
         parser.error(f"unknown size {unknown[0]}; choose from {', '.join(SIZES)}")
     rows = []
     for label in labels:
-        for fmt in ("parquet", "csv"):
+        for fmt in FORMATS.get(label, ("parquet", "csv")):
             rows.append(run(label, fmt, args.seed))
             print(_line(rows[-1]), flush=True)
     print("", *verdicts(rows), sep="\n")

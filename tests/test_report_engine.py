@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-import types
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +14,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from helpers import audit, dataset
+from payaudit.audit import run_audit
 from payaudit.cli import app
 from payaudit.report import ReportOptions, emit
 from payaudit.rules.base import all_rules
@@ -62,10 +61,12 @@ def test_zh_reports_of_a_real_audit_have_no_english_rule_names(tmp_path, result)
 
 
 def fake_loader(monkeypatch, ds):
-    """`payaudit check` with this dataset in place of the loader's."""
-    module = types.ModuleType("payaudit.io")
-    module.load_dataset = lambda *args, **kwargs: ds
-    monkeypatch.setitem(sys.modules, "payaudit.io", module)
+    """`payaudit check` auditing this dataset in place of the files it is given."""
+
+    def audit(paths, explicit, settings, rules, *args, **kwargs):
+        return run_audit(ds, settings, rules)
+
+    monkeypatch.setattr("payaudit.partition.audit_files", audit)
 
 
 def test_check_json_on_stdout_summary_on_stderr(monkeypatch, ds, tmp_path):

@@ -60,7 +60,7 @@ def _findings(rule: type[Rule], ctx: AuditContext, lang: str) -> pl.LazyFrame:
 def _workers(ctx: AuditContext, findings: pl.LazyFrame) -> pl.LazyFrame:
     totals = ctx.daily.group_by("worker_id").agg(
         days_worked=(pl.col("seconds") > 0).sum().cast(pl.Int64),
-        hours=pl.col("hours").sum(),
+        hours=ctx.working_hours(pl.col("seconds").sum()),  # summed exactly, divided once
         pay_fen=pl.col("pay_fen").sum(),
         eligible_pay_fen=(pl.col("pay_fen") - pl.col("cost_fen")).sum(),
     )

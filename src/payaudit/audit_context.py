@@ -144,17 +144,20 @@ class AuditContext:
 def data_span(dataset: Dataset) -> tuple[date, date]:
     """First and last day of the data: accepted days of orders, start days of shifts and the
     payout periods (today when there is none)."""
+    first, last = data_days(dataset)
+    today = date.today()
+    return first or today, last or today
+
+
+def data_days(dataset: Dataset) -> tuple[date | None, date | None]:
+    """First and last day of the data, None when there is none (see data_span)."""
     days = [
         table_frame(dataset, "orders").select(d=pl.col("accepted_at").dt.date()),
         table_frame(dataset, "shifts").select(d=pl.col("start").dt.date()),
         table_frame(dataset, "payouts").select(d=pl.col("period_start")),
         table_frame(dataset, "payouts").select(d=pl.col("period_end")),
     ]
-    first, last = (
-        pl.concat(days).select(first=pl.col("d").min(), last=pl.col("d").max()).collect().row(0)
-    )
-    today = date.today()
-    return first or today, last or today
+    return pl.concat(days).select(first=pl.col("d").min(), last=pl.col("d").max()).collect().row(0)
 
 
 def whole_periods(first: date, last: date, period: str) -> tuple[date, date]:

@@ -122,8 +122,7 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
-    from payaudit.audit import run_audit
-    from payaudit.io import load_dataset
+    from payaudit.partition import audit_files
     from payaudit.report import ReportOptions, emit
     from payaudit.rules.base import select_rules
 
@@ -148,10 +147,10 @@ def check(
     first, last = _date(date_from, "--from"), _date(date_to, "--to")
     if first and last and first > last:
         raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
-    with err.status("Loading and validating…"):  # drawn on a terminal only, on stderr
-        dataset = load_dataset(list(paths or []), explicit, settings, sheet)
-    with err.status("Auditing…"):
-        result = run_audit(dataset, settings, rules, first, last)
+    with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
+        result = audit_files(
+            list(paths or []), explicit, settings, rules, sheet, first, last, status=status.update
+        )
     options = ReportOptions(
         lang=settings.lang,
         redact=redact,

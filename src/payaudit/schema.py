@@ -22,6 +22,9 @@ DTYPES: dict[str, pl.DataType] = {
 PARSED = frozenset({"time", "date", "money", "bool", "number", "enum"})
 BAD = "_bad_"  # prefix of the loader's columns holding the text of a cell that did not parse
 EXTRA = "_extra_fields"  # the loader's column holding a CSV row's first field beyond the header
+# Prefix of a column marking the rows that repeat an id seen earlier in the whole input, when
+# a partition of it is validated alone (partition.py): such a column's uniqueness is decided.
+REPEAT = "_repeat_"
 # What a cell that did not parse should have been (D002 detail), per language.
 _AS = {
     "en": {"time": "a time", "date": "a date", "money": "money", "bool": "yes or no",
@@ -151,7 +154,8 @@ def _distinct_hashes(frame: pl.DataFrame, table: str) -> frozenset[str]:
 def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.DataFrame]:
     """Required, range and uniqueness failures found by the contract's Pandera model."""
     try:
-        model(table, _distinct_hashes(frame, table)).validate(frame, lazy=True)
+        decided = {c.name for c in contract(table).columns if REPEAT + c.name in frame.columns}
+        model(table, _distinct_hashes(frame, table) | decided).validate(frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases.select("column", "check", _i=pl.col("index").cast(pl.Int64))
@@ -193,6 +197,8 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
             hits.append(_hits(frame, "D005", c, pl.col(c.name) < pl.col(earlier), detail))
         if c.type == "district":
             hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
+        if REPEAT + c.name in frame.columns:
+            hits.append(_hits(frame, "D004", c, pl.col(REPEAT + c.name)))
     if EXTRA in frame.columns:
         surplus = frame.with_columns(pl.col(EXTRA).alias(_FIELDS.name))
         detail = _AS[lang]["fields"]
@@ -221,7 +227,7 @@ def validate(
     issues = _issues(table, frame, hits, lang)
     rejected = hits.filter(pl.col("code").replace_strict(_SEVERITY) == "error").get_column("_i")
     clean = frame.filter(~pl.col("_i").is_in(rejected.implode()))
-    return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA)), issues
+    return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA, REPEAT)), issues
 
 
 def _issues(table: str, frame: pl.DataFrame, hits: pl.DataFrame, lang: str) -> pl.DataFrame:

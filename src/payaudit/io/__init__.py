@@ -19,7 +19,7 @@ from payaudit.io.readers import read_raw, reason
 from payaudit.io.text import sha256
 from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, validate
 
-__all__ = ["load_dataset", "read_table"]
+__all__ = ["assemble", "canonical", "find_files", "load_dataset", "load_files", "read_table"]
 
 
 def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]:
@@ -70,36 +70,59 @@ def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) ->
     return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
 
 
-def _read(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path,
-          gb18030: bool) -> pl.DataFrame:  # fmt: skip
-    frame = _canonical(table, read_raw(path, sheet, workdir, gb18030), settings, path)
-    try:
-        return frame.collect()
-    except Exception as exc:  # a CSV broken half-way is found only when read in full
-        raise InputError(f"{path} cannot be read: {reason(exc)}") from None
+def canonical(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path, finish):
+    """finish(the file's canonical frame, lazy, with `_bad_<column>` holding cells that did
+    not parse): collected, or written out; a file whose head read as UTF-8 but whose later
+    bytes do not is read again as GB18030."""
+    for gb18030 in (False, True):
+        frame = _canonical(table, read_raw(path, sheet, workdir, gb18030), settings, path)
+        try:
+            return finish(frame)
+        except Exception as exc:  # a CSV broken half-way is found only when read in full
+            error = exc
+        if gb18030 or "invalid utf-8" not in str(error):
+            break
+    raise InputError(f"{path} cannot be read: {reason(error)}") from None
 
 
 def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):
     """One file's canonical frame, with `_bad_<column>` holding cells that did not parse."""
-    try:
-        return _read(table, path, settings, sheet, workdir, gb18030=False)
-    except InputError as error:
-        if "invalid utf-8" not in str(error):
-            raise
-    # Its head read as UTF-8 but a later byte does not: GB18030 after all.
-    return _read(table, path, settings, sheet, workdir, gb18030=True)
+    return canonical(table, path, settings, sheet, workdir, pl.LazyFrame.collect)
 
 
 def load_dataset(
     paths: list[Path], explicit: dict[str, Path], settings: Settings, sheet: str | None = None
 ) -> Dataset:
     """Every table given, loaded, parsed and validated; rejected rows are in `issues` only."""
-    files = discover([Path(p) for p in paths], {t: Path(p) for t, p in explicit.items()})
+    return load_files(find_files(paths, explicit), settings, sheet)
+
+
+def find_files(paths: list[Path], explicit: dict[str, Path]) -> dict[str, list[Path]]:
+    """Table → its files, from folders, files and --orders-style options."""
+    return discover([Path(p) for p in paths], {t: Path(p) for t, p in explicit.items()})
+
+
+def load_files(
+    files: dict[str, list[Path]], settings: Settings, sheet: str | None = None
+) -> Dataset:
+    """The tables of `files` loaded, parsed and validated (see load_dataset)."""
     frames: dict[str, pl.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir:
         for table, table_files in files.items():
             parts = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
             frames[table] = pl.concat(parts, how="diagonal_relaxed")
+    digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
+    return assemble(frames, files, settings, digests)
+
+
+def assemble(
+    frames: dict[str, pl.DataFrame],
+    files: dict[str, list[Path]],
+    settings: Settings,
+    digests: dict[str, str],
+) -> Dataset:
+    """The Dataset of canonical frames: each validated against the roster among them, with
+    rows read, audited and rejected per input file (of `files`, hashed in `digests`)."""
     roster = frames.get("workers")
     ids = roster.get_column("worker_id").drop_nulls().unique() if roster is not None else None
     dataset = Dataset(frames={}, issues=empty_issues())
@@ -108,11 +131,13 @@ def load_dataset(
         clean, found = validate(table, frame, ids, settings.lang)
         dataset.frames[table] = clean
         issues.append(found)
-        for path in files[table]:
-            read = frame.filter(pl.col("_path") == str(path)).height
-            kept = clean.filter(pl.col("_path") == str(path)).height
+        read = frame.group_by("_path").len()
+        kept = clean.group_by("_path").len()
+        for path in map(str, files[table]):
+            n_read = read.filter(pl.col("_path") == path).get_column("len").sum()
+            n_kept = kept.filter(pl.col("_path") == path).get_column("len").sum()
             dataset.inputs.append(
-                InputFile(table, str(path), sha256(path), read, kept, read - kept)
+                InputFile(table, path, digests[path], n_read, n_kept, n_read - n_kept)
             )
     dataset.issues = pl.concat(issues)
     return dataset

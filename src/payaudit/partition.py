@@ -1,0 +1,235 @@
+"""Audits of inputs too large to hold at once: every table that names workers is split by a
+hash of worker_id into parts of about ORDERS_PER_PART orders, written to a temporary folder;
+each part is validated and audited alone, since every rule reads one worker's rows only; the
+results are combined. Memory then follows the largest part, not the input.
+
+What spans parts is settled over the whole input first: the audit range (from the span of
+the clean data of every part) and ids repeated anywhere in the input (D004), found by hash
+buckets so that no pass holds more than a part's share of the hashes."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from payaudit.audit import run_audit
+from payaudit.audit_context import data_days, whole_periods
+from payaudit.config import Settings
+from payaudit.contracts import contract
+from payaudit.dataset import Dataset
+from payaudit.findings import SORT_KEYS
+from payaudit.io import assemble, canonical, find_files, load_files, read_table
+from payaudit.io.text import sha256
+from payaudit.result import AuditResult
+from payaudit.rules.base import Rule
+from payaudit.schema import REPEAT
+
+# Up to ORDERS_AT_ONCE orders are audited at once (10M peak at ~3 GiB, the fastest way);
+# beyond, in parts of about ORDERS_PER_PART (100M in 20 parts peak at ~3.4 GiB, most of it the
+# split and the combined worker-day frame). bench/results.md has the figures.
+ORDERS_AT_ONCE = 12_000_000
+ORDERS_PER_PART = 5_000_000
+TEXT_BYTES_PER_ORDER = 90  # an order row of a CSV export, to size parts before reading it
+_HASH = "_hash_"  # prefix of a unique column's hash, written with the parts
+
+
+def estimated_orders(files: list[Path]) -> int:
+    """Orders in the files: exact for Parquet (its metadata), else estimated from the size."""
+    rows = 0
+    for path in files:
+        try:
+            rows += pl.scan_parquet(path).select(pl.len()).collect().item()
+        except Exception:  # not Parquet: CSV, JSON, Excel
+            rows += path.stat().st_size // TEXT_BYTES_PER_ORDER
+    return rows
+
+
+def audit_files(
+    paths: list[Path],
+    explicit: dict[str, Path],
+    settings: Settings,
+    rules: list[type[Rule]],
+    sheet: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    orders_at_once: int = ORDERS_AT_ONCE,
+    orders_per_part: int = ORDERS_PER_PART,
+    status: Callable[[str], object] = lambda _: None,
+) -> AuditResult:
+    """Load, validate and audit the inputs: at once, or part by part when they are large."""
+    files = find_files(paths, explicit)
+    orders = estimated_orders(files.get("orders", []))
+    parts = math.ceil(orders / orders_per_part)
+    if orders <= orders_at_once or parts <= 1:
+        status("Loading and validating…")
+        dataset = load_files(files, settings, sheet)
+        status("Auditing…")
+        return run_audit(dataset, settings, rules, date_from, date_to)
+    with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
+        split = _Split(files, settings, sheet, Path(workdir), parts)
+        status(f"Splitting the input into {parts} parts by worker…")
+        split.write()
+        if date_from is None or date_to is None:
+            first, last = split.span(status)
+            start, end = whole_periods(first, last, settings.period)
+            date_from, date_to = date_from or start, date_to or end
+        results = []
+        for part in range(parts):
+            status(f"Auditing part {part + 1} of {parts}…")
+            result = run_audit(split.dataset(part), settings, rules, date_from, date_to)
+            # Only the roster is kept (its names are masked in reports): not the part's orders.
+            kept = {t: f for t, f in result.dataset.frames.items() if t == "workers"}
+            dataset = Dataset(kept, result.dataset.inputs, result.dataset.issues)
+            results.append(dataclasses.replace(result, dataset=dataset))
+    return _combine(results, files)
+
+
+class _Split:
+    """The input split into parts on disk: TABLE/FILE_INDEX/_part=N/*.parquet."""
+
+    def __init__(self, files, settings: Settings, sheet: str | None, workdir: Path, parts: int):
+        self.files, self.settings, self.sheet = files, settings, sheet
+        self.workdir, self.parts = workdir, parts
+        self.digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
+        self.whole: dict[str, pl.DataFrame] = {}  # tables without workers (weather), unsplit
+        self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
+        self.repeats: dict[str, pl.DataFrame] = {}
+
+    def _split_tables(self) -> list[str]:
+        return [t for t in self.files if "worker_id" in contract(t).names]
+
+    def write(self) -> None:
+        for table, table_files in self.files.items():
+            if table not in self._split_tables():
+                parts = [self._read(table, p) for p in table_files]
+                self.whole[table] = pl.concat(parts, how="diagonal_relaxed")
+                continue
+            hashed = [c.name for c in contract(table).columns if c.unique and c.name != "worker_id"]
+            for index, path in enumerate(table_files):
+                self._split_file(table, index, path, hashed)
+            self.repeats[table] = self._repeats(table, hashed)
+
+    def _split_file(self, table: str, index: int, path: Path, hashed: list[str]) -> None:
+        folder = self.workdir / table / str(index)
+        target = pl.PartitionBy(folder, key="_part", include_key=False)
+
+        def sink(frame: pl.LazyFrame) -> None:
+            frame = frame.with_columns(
+                _part=pl.col("worker_id").hash() % self.parts,
+                _file=pl.lit(index),
+                **{_HASH + c: pl.col(c).hash() for c in hashed},
+            )
+            schema = frame.drop("_part").collect_schema()
+            self.empty.setdefault(table, pl.DataFrame(schema=schema))
+            frame.sink_parquet(target, mkdir=True)
+
+        canonical(table, path, self.settings, self.sheet, self.workdir, sink)
+
+    def _read(self, table: str, path: Path) -> pl.DataFrame:
+        return read_table(table, path, self.settings, self.sheet, self.workdir)
+
+    def _files(self, table: str, part: str) -> list[str]:
+        """The files of a part ("*": all) in input order: by source file, then as written
+        (the sink keeps the order of rows)."""
+        files = (self.workdir / table).glob(f"*/_part={part}/*.parquet")
+        return [str(f) for f in sorted(files, key=lambda f: (int(f.parts[-3]), f.name))]
+
+    def _scan(self, table: str) -> pl.LazyFrame:
+        """Every part of a table, in the columns that all its files have."""
+        files = self._files(table, "*")
+        return pl.scan_parquet(
+            files, hive_partitioning=False, missing_columns="insert", extra_columns="ignore"
+        )
+
+    def _repeats(self, table: str, hashed: list[str]) -> pl.DataFrame:
+        """(_path, _row, column) of every cell of a unique column that repeats a value seen
+        earlier in the input (files in order, then rows), over all parts: hashes are compared
+        one bucket at a time, the values only where two hashes agree."""
+        found = [pl.DataFrame(schema={"_path": pl.String, "_row": pl.Int64, "column": pl.String})]
+        for column in hashed:
+            h = pl.col(_HASH + column)
+            suspects = [
+                self._scan(table)
+                .select(h)
+                .filter(h % self.parts == bucket)
+                .filter(h.is_duplicated())
+                .unique()
+                .collect()
+                for bucket in range(self.parts)
+            ]
+            same = pl.concat(suspects).get_column(_HASH + column)
+            rows = (
+                self._scan(table)
+                .filter(h.is_in(same.implode()))
+                .select(column, "_file", "_path", "_row")
+                .sort("_file", "_row")
+                .filter(pl.col(column).is_not_null() & ~pl.col(column).is_first_distinct())
+            )
+            found.append(rows.select("_path", "_row", column=pl.lit(column)).collect())
+        return pl.concat(found)
+
+    def dataset(self, part: int) -> Dataset:
+        """The part's validated Dataset (every table, empty when the part has none of it)."""
+        frames = dict(self.whole)
+        for table, empty in self.empty.items():
+            files = self._files(table, str(part))
+            frame = pl.concat([empty, *map(pl.read_parquet, files)], how="diagonal_relaxed")
+            repeats = self.repeats[table]
+            for column in repeats.get_column("column").unique().to_list():
+                marked = repeats.filter(pl.col("column") == column).select("_path", "_row")
+                flag = pl.struct("_path", "_row").is_in(marked.to_struct().implode())
+                frame = frame.with_columns(flag.alias(REPEAT + column))
+            drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
+            frames[table] = frame.drop(drop)
+        return assemble(frames, self.files, self.settings, self.digests)
+
+    def span(self, status: Callable[[str], object]) -> tuple[date, date]:
+        """First and last day of the clean data of every part (today when there is none)."""
+        firsts, lasts = [], []
+        for part in range(self.parts):
+            status(f"Reading the dates of part {part + 1} of {self.parts}…")
+            first, last = data_days(self.dataset(part))
+            firsts += [first] if first else []
+            lasts += [last] if last else []
+        today = date.today()
+        return min(firsts, default=today), max(lasts, default=today)
+
+
+def _combine(results: list[AuditResult], files: dict[str, list[Path]]) -> AuditResult:
+    """One AuditResult of the parts' results: their rows, each input's counts summed."""
+    first = results[0]
+    counts = {(f.table, f.path): f for f in first.dataset.inputs}
+    for result in results[1:]:  # a table given whole to every part (weather) counts once
+        for f in result.dataset.inputs:
+            if "worker_id" in contract(f.table).names:
+                seen = counts[f.table, f.path]
+                seen.rows_read += f.rows_read
+                seen.rows_audited += f.rows_audited
+                seen.rows_rejected += f.rows_rejected
+    # The calendar's warnings (D010) are the same in every part: kept once.
+    issues = [first.dataset.issues] + [
+        r.dataset.issues.filter(pl.col("code") != "D010") for r in results[1:]
+    ]
+    order = {str(p): n for n, p in enumerate(p for fs in files.values() for p in fs)}
+    rosters = [r.dataset.frames["workers"] for r in results if "workers" in r.dataset.frames]
+    dataset = Dataset(
+        frames={"workers": pl.concat(rosters)} if rosters else {},
+        inputs=[counts[t, str(p)] for t, table_files in files.items() for p in table_files],
+        issues=pl.concat(issues)
+        .with_columns(_order=pl.col("path").replace_strict(order, default=None))
+        .sort("_order", "row", "code", nulls_last=True, maintain_order=True)
+        .drop("_order"),
+    )
+    return dataclasses.replace(
+        first,
+        findings=pl.concat([r.findings for r in results]).sort(SORT_KEYS, maintain_order=True),
+        workers=pl.concat([r.workers for r in results]).sort("worker_id"),
+        daily=pl.concat([r.daily for r in results]).sort("worker_id", "date"),
+        dataset=dataset,
+    )
