@@ -136,8 +136,13 @@ class AuditContext:
 
     @cached_property
     def stretches(self) -> pl.LazyFrame:
-        orders = self.pack.asof(self.orders, "min_break_minutes", out="min_break")
-        min_break = (pl.col("min_break") * 60).round().cast(pl.Int64)
+        days = self.pack.asof(self.calendar.select("date"), "min_break_minutes", out="minutes")
+        breaks = days.collect().get_column("minutes").unique()
+        orders, minutes = self.orders, pl.lit(breaks[0])
+        if breaks.len() > 1:  # the break changes in the range: looked up per order
+            orders = self.pack.asof(orders, "min_break_minutes", out="min_break")
+            minutes = pl.col("min_break")
+        min_break = (minutes * 60).round().cast(pl.Int64)
         return worktime.stretches(orders, min_break).collect().lazy()
 
 

@@ -131,13 +131,18 @@ def assemble(
         clean, found = validate(table, frame, ids, settings.lang)
         dataset.frames[table] = clean
         issues.append(found)
-        read = frame.group_by("_path").len()
-        kept = clean.group_by("_path").len()
+        read, kept = _rows_per_file(frame), _rows_per_file(clean)
         for path in map(str, files[table]):
-            n_read = read.filter(pl.col("_path") == path).get_column("len").sum()
-            n_kept = kept.filter(pl.col("_path") == path).get_column("len").sum()
+            n_read, n_kept = read.get(path, 0), kept.get(path, 0)
             dataset.inputs.append(
                 InputFile(table, path, digests[path], n_read, n_kept, n_read - n_kept)
             )
     dataset.issues = pl.concat(issues)
     return dataset
+
+
+def _rows_per_file(frame: pl.DataFrame) -> dict[str, int]:
+    """Rows per `_path`; the rows of one file are consecutive, so runs are counted, which is
+    far cheaper than grouping 10M paths."""
+    runs = frame.select(pl.col("_path").rle()).unnest("_path")
+    return dict(runs.group_by("value").agg(pl.col("len").sum()).iter_rows())
