@@ -79,6 +79,18 @@ def test_parts_give_the_findings_issues_and_counts_of_the_whole(exports: Path) -
     assert {"D002", "D004", "D008"} <= set(issues.get_column("code"))
 
 
+def test_a_table_of_header_only_files_is_empty_in_every_part(exports: Path, tmp_path) -> None:
+    for file in exports.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    payouts = pl.read_csv(exports / "payouts.csv", infer_schema=False)
+    payouts.head(0).write_csv(tmp_path / "payouts.csv")
+    whole, _ = _audit(tmp_path, 10**9)
+    parted, _ = _audit(tmp_path, 1500)
+    assert parted.findings.equals(whole.findings) and parted.findings.height > 0
+    counts = [f for f in parted.dataset.inputs if f.table == "payouts"]
+    assert [(f.rows_read, f.rows_audited) for f in counts] == [(0, 0)]
+
+
 def test_estimated_orders_reads_parquet_metadata_and_sizes_text(exports: Path) -> None:
     parquet = exports / "orders_2.parquet"
     assert estimated_orders([parquet]) == pl.read_parquet(parquet).height
