@@ -32,6 +32,8 @@ def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]
         return [[]] * (FAST_PASSES + 2) + [[parsed.alias(f"_value_{name}")]]
     text_col, fast_col = pl.col(f"_text_{name}"), pl.col(f"_fast_{name}")
     stages: list[list[pl.Expr]] = [[text(cell, dtype).alias(f"_text_{name}")]]
+    if c.type in ("text", "district") and c.default is None:  # the trimmed text is the value
+        return stages + [[]] * (FAST_PASSES + 1) + [[text_col.alias(f"_value_{name}")]]
     passes = fast(c, dtype)
     for n, parse in enumerate(passes):
         left = text_col if n == 0 else pl.when(fast_col.is_null()).then(text_col)
