@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -89,6 +90,22 @@ def test_a_table_of_header_only_files_is_empty_in_every_part(exports: Path, tmp_
     assert parted.findings.equals(whole.findings) and parted.findings.height > 0
     counts = [f for f in parted.dataset.inputs if f.table == "payouts"]
     assert [(f.rows_read, f.rows_audited) for f in counts] == [(0, 0)]
+
+
+def test_gb18030_found_only_after_its_head_is_read_once_in_parts(exports, tmp_path, monkeypatch):
+    """A file judged UTF-8 by its head and read again as GB18030 leaves no rows of the failed
+    first reading in the parts."""
+    for file in exports.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    orders = tmp_path / "orders_1.csv"
+    orders.write_bytes(orders.read_text("utf-8").replace("W99999", "骑手99").encode("gb18030"))
+    for name in ("HEAD", "CHUNK"):
+        monkeypatch.setattr(sys.modules["payaudit.io.text"], name, 1 << 16)
+    whole, _ = _audit(tmp_path, 10**9)
+    parted, _ = _audit(tmp_path, 1500)
+    assert parted.dataset.inputs == whole.dataset.inputs
+    assert parted.findings.equals(whole.findings)
+    assert "骑手99" in parted.dataset.issues.get_column("value").to_list()  # D008, read right
 
 
 def test_estimated_orders_reads_parquet_metadata_and_sizes_text(exports: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -127,6 +128,7 @@ class _Split:
             )
             schema = frame.drop("_part").collect_schema()
             self.empty.setdefault(table, pl.DataFrame(schema=schema))
+            shutil.rmtree(folder, ignore_errors=True)  # anything a failed first reading wrote
             frame.sink_parquet(target, mkdir=True)
 
         canonical(table, path, self.settings, self.sheet, self.workdir, sink)
