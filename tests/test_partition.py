@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from payaudit.config import Settings
-from payaudit.partition import audit_files, estimated_orders
+from payaudit.partition import audit_files, estimated_orders, validate_files
 from payaudit.rules.base import select_rules
 from payaudit.sample import write_sample
 
@@ -78,6 +78,21 @@ def test_parts_give_the_findings_issues_and_counts_of_the_whole(exports: Path) -
         ("orders_1.csv", half + 2), ("orders_2.parquet", 4), ("payouts.csv", 32)
     ]  # fmt: skip
     assert {"D002", "D004", "D008"} <= set(issues.get_column("code"))
+
+
+def test_validation_in_parts_counts_and_reports_as_the_whole(exports: Path) -> None:
+    whole = validate_files([exports], {}, Settings())
+    steps: list[str] = []
+    parted = validate_files(
+        [exports], {}, Settings(), orders_at_once=1500, orders_per_part=1500, status=steps.append
+    )
+    assert any(step.startswith("Validating part 3 of") for step in steps)
+    assert parted.inputs == whole.inputs
+    assert parted.issues.sort(pl.all()).equals(whole.issues.sort(pl.all()))
+    assert set(parted.issues.get_column("code")) == {"D002", "D004", "D008"}
+    roster = whole.frame("workers").sort("worker_id")
+    assert parted.frame("workers").sort("worker_id").equals(roster)
+    assert parted.frame("orders") is None  # parts' orders are not kept
 
 
 def test_a_table_of_header_only_files_is_empty_in_every_part(exports: Path, tmp_path) -> None:

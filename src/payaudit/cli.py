@@ -263,7 +263,7 @@ def validate(
     config: ConfigOpt = None,
 ) -> None:
     """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
-    from payaudit.io import load_dataset
+    from payaudit.partition import validate_files
     from payaudit.views import issues_text, validation_summary
 
     # --output without --format: the file's extension says which.
@@ -277,8 +277,8 @@ def validate(
     explicit = _explicit(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
-    with err.status("Loading and validating…"):  # shown on a terminal only
-        dataset = load_dataset(list(paths or []), explicit, settings, sheet)
+    with err.status("Loading and validating…") as status:  # shown on a terminal only
+        dataset = validate_files(list(paths or []), explicit, settings, sheet, status=status.update)
     err.print(validation_summary(dataset), highlight=False)
     if fmt != "table":
         text = issues_text(dataset, fmt)

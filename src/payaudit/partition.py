@@ -51,6 +51,12 @@ def estimated_orders(files: list[Path]) -> int:
     return rows
 
 
+def _parts(files: dict[str, list[Path]], orders_at_once: int, orders_per_part: int) -> int:
+    """How many parts to audit the files in (1: at once)."""
+    orders = estimated_orders(files.get("orders", []))
+    return 1 if orders <= orders_at_once else max(1, math.ceil(orders / orders_per_part))
+
+
 def audit_files(
     paths: list[Path],
     explicit: dict[str, Path],
@@ -65,9 +71,8 @@ def audit_files(
 ) -> AuditResult:
     """Load, validate and audit the inputs: at once, or part by part when they are large."""
     files = find_files(paths, explicit)
-    orders = estimated_orders(files.get("orders", []))
-    parts = math.ceil(orders / orders_per_part)
-    if orders <= orders_at_once or parts <= 1:
+    parts = _parts(files, orders_at_once, orders_per_part)
+    if parts == 1:
         status("Loading and validating…")
         dataset = load_files(files, settings, sheet)
         status("Auditing…")
@@ -84,11 +89,46 @@ def audit_files(
         for part in range(parts):
             status(f"Auditing part {part + 1} of {parts}…")
             result = run_audit(split.dataset(part), settings, rules, date_from, date_to)
-            # Only the roster is kept (its names are masked in reports): not the part's orders.
-            kept = {t: f for t, f in result.dataset.frames.items() if t == "workers"}
-            dataset = Dataset(kept, result.dataset.inputs, result.dataset.issues)
-            results.append(dataclasses.replace(result, dataset=dataset))
-    return _combine(results, files)
+            results.append(dataclasses.replace(result, dataset=_slim(result.dataset)))
+    return dataclasses.replace(
+        results[0],
+        findings=pl.concat([r.findings for r in results]).sort(SORT_KEYS, maintain_order=True),
+        workers=pl.concat([r.workers for r in results]).sort("worker_id"),
+        daily=pl.concat([r.daily for r in results]).sort("worker_id", "date"),
+        dataset=_combine([r.dataset for r in results], files),
+    )
+
+
+def validate_files(
+    paths: list[Path],
+    explicit: dict[str, Path],
+    settings: Settings,
+    sheet: str | None = None,
+    orders_at_once: int = ORDERS_AT_ONCE,
+    orders_per_part: int = ORDERS_PER_PART,
+    status: Callable[[str], object] = lambda _: None,
+) -> Dataset:
+    """Load and validate the inputs (`payaudit validate`): at once, or part by part when they
+    are large, keeping only the roster, the per-file counts and the data issues."""
+    files = find_files(paths, explicit)
+    parts = _parts(files, orders_at_once, orders_per_part)
+    if parts == 1:
+        return load_files(files, settings, sheet)
+    with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
+        split = _Split(files, settings, sheet, Path(workdir), parts)
+        status(f"Splitting the input into {parts} parts by worker…")
+        split.write()
+        datasets = []
+        for part in range(parts):
+            status(f"Validating part {part + 1} of {parts}…")
+            datasets.append(_slim(split.dataset(part)))
+    return _combine(datasets, files)
+
+
+def _slim(dataset: Dataset) -> Dataset:
+    """A part's Dataset without its frames but the roster, whose names reports mask."""
+    kept = {t: f for t, f in dataset.frames.items() if t == "workers"}
+    return Dataset(kept, dataset.inputs, dataset.issues)
 
 
 class _Split:
@@ -205,35 +245,26 @@ class _Split:
         return min(firsts, default=today), max(lasts, default=today)
 
 
-def _combine(results: list[AuditResult], files: dict[str, list[Path]]) -> AuditResult:
-    """One AuditResult of the parts' results: their rows, each input's counts summed."""
-    first = results[0]
-    counts = {(f.table, f.path): f for f in first.dataset.inputs}
-    for result in results[1:]:  # a table given whole to every part (weather) counts once
-        for f in result.dataset.inputs:
+def _combine(parts: list[Dataset], files: dict[str, list[Path]]) -> Dataset:
+    """One Dataset of the parts': each input's counts summed, the issues in input order."""
+    first = parts[0]
+    counts = {(f.table, f.path): f for f in first.inputs}
+    for part in parts[1:]:  # a table given whole to every part (weather) counts once
+        for f in part.inputs:
             if "worker_id" in contract(f.table).names:
                 seen = counts[f.table, f.path]
                 seen.rows_read += f.rows_read
                 seen.rows_audited += f.rows_audited
                 seen.rows_rejected += f.rows_rejected
     # The calendar's warnings (D010) are the same in every part: kept once.
-    issues = [first.dataset.issues] + [
-        r.dataset.issues.filter(pl.col("code") != "D010") for r in results[1:]
-    ]
+    issues = [first.issues] + [p.issues.filter(pl.col("code") != "D010") for p in parts[1:]]
     order = {str(p): n for n, p in enumerate(p for fs in files.values() for p in fs)}
-    rosters = [r.dataset.frames["workers"] for r in results if "workers" in r.dataset.frames]
-    dataset = Dataset(
+    rosters = [p.frames["workers"] for p in parts if "workers" in p.frames]
+    return Dataset(
         frames={"workers": pl.concat(rosters)} if rosters else {},
         inputs=[counts[t, str(p)] for t, table_files in files.items() for p in table_files],
         issues=pl.concat(issues)
         .with_columns(_order=pl.col("path").replace_strict(order, default=None))
         .sort("_order", "row", "code", nulls_last=True, maintain_order=True)
         .drop("_order"),
-    )
-    return dataclasses.replace(
-        first,
-        findings=pl.concat([r.findings for r in results]).sort(SORT_KEYS, maintain_order=True),
-        workers=pl.concat([r.workers for r in results]).sort("worker_id"),
-        daily=pl.concat([r.daily for r in results]).sort("worker_id", "date"),
-        dataset=dataset,
     )
