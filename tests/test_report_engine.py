@@ -43,11 +43,17 @@ def result(ds):
 
 def test_zh_reports_of_a_real_audit_have_no_english_rule_names(tmp_path, result):
     assert result.findings.height > 0
-    emit(result, ["json", "csv", "xlsx", "html"], tmp_path, ReportOptions(lang="zh"),
-         Console(stderr=True, quiet=True))
+    emit(
+        result,
+        ["json", "csv", "xlsx", "html"],
+        tmp_path,
+        ReportOptions(lang="zh"),
+        Console(stderr=True, quiet=True),
+    )
     english = [r.name["en"] for r in all_rules().values()]
-    texts = [(tmp_path / f"payaudit-report.{f}").read_text("utf-8-sig")
-             for f in ("json", "csv", "html")]
+    texts = [
+        (tmp_path / f"payaudit-report.{f}").read_text("utf-8-sig") for f in ("json", "csv", "html")
+    ]
     book = openpyxl.load_workbook(tmp_path / "payaudit-report.xlsx")
     texts.append(str([[c.value for c in row] for ws in book for row in ws.iter_rows()]))
     for text in texts:
@@ -82,16 +88,24 @@ def test_check_writes_every_format_and_redacts(monkeypatch, ds, tmp_path):
     fake_loader(monkeypatch, ds)
     out = tmp_path / "reports"
     out.mkdir()
-    args = ["check", str(tmp_path), "--output", str(out), "--redact", "--quiet",
-            "--fail-on", "never"] + [a for f in ("json", "csv", "xlsx", "parquet", "html")
-                                     for a in ("--format", f)]
+    args = [
+        "check",
+        str(tmp_path),
+        "--output",
+        str(out),
+        "--redact",
+        "--quiet",
+        "--fail-on",
+        "never",
+    ] + [a for f in ("json", "csv", "xlsx", "parquet", "html") for a in ("--format", f)]
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
     assert run.stdout == "" and run.stderr == ""
     ids = set(pl.read_parquet(out / "payaudit-report.parquet")["worker_id"])
     assert ids and all(i.startswith("P-") for i in ids)
-    assert ids == {f["worker_id"] for f in
-                   json.loads((out / "payaudit-report.json").read_text())["findings"]}
+    assert ids == {
+        f["worker_id"] for f in json.loads((out / "payaudit-report.json").read_text())["findings"]
+    }
 
 
 def test_check_binary_format_without_output_is_exit_2(monkeypatch, ds, tmp_path):
@@ -124,8 +138,20 @@ def test_check_end_to_end_on_files(exports, tmp_path):
     """Real loader, engine and reports: the manifest names the inputs by hash and row count."""
     out = tmp_path / "out"
     formats = [a for f in ("json", "csv", "xlsx", "parquet", "html") for a in ("-f", f)]
-    run = CliRunner().invoke(app, ["check", str(exports), "-o", str(out / "audit"), "--lang",
-                                   "zh", "--fail-on", "never", *formats])
+    run = CliRunner().invoke(
+        app,
+        [
+            "check",
+            str(exports),
+            "-o",
+            str(out / "audit"),
+            "--lang",
+            "zh",
+            "--fail-on",
+            "never",
+            *formats,
+        ],
+    )
     assert run.exit_code == 0, run.stderr
     assert run.stdout == "" and "按规则统计" in run.stderr
     doc = json.loads((out / "audit.json").read_text("utf-8"))
@@ -154,8 +180,21 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 @pytest.mark.skipif(not (SAMPLE / "orders.csv").exists(), reason="sample_data/ not generated")
 def test_check_on_sample_data_same_findings_everywhere(tmp_path):
     formats = [a for f in ("json", "csv", "xlsx", "parquet", "html") for a in ("-f", f)]
-    run = CliRunner().invoke(app, ["check", str(SAMPLE), "-o", str(tmp_path), "--lang", "zh",
-                                   "--redact", "--fail-on", "never", *formats])
+    run = CliRunner().invoke(
+        app,
+        [
+            "check",
+            str(SAMPLE),
+            "-o",
+            str(tmp_path),
+            "--lang",
+            "zh",
+            "--redact",
+            "--fail-on",
+            "never",
+            *formats,
+        ],
+    )
     assert run.exit_code == 0, run.stderr
     doc = json.loads((tmp_path / "payaudit-report.json").read_text("utf-8"))
     n = len(doc["findings"])

@@ -40,12 +40,20 @@ def xlsx_findings(path, lang="en"):
 def test_each_format_carries_the_same_findings(tmp_path):
     result, files = write_all(tmp_path)
     expected = result.findings.sort("worker_id", "period_start", "rule")
-    keys = list(zip(expected["worker_id"], expected["period_start"].cast(pl.String),
-                    expected["shortfall_fen"], strict=True))
+    keys = list(
+        zip(
+            expected["worker_id"],
+            expected["period_start"].cast(pl.String),
+            expected["shortfall_fen"],
+            strict=True,
+        )
+    )
 
     doc = json.loads(files["json"].read_text("utf-8"))
-    assert [(f["worker_id"], f["period_start"], round(f["shortfall_cny"] * 100))
-            for f in doc["findings"]] == keys
+    assert [
+        (f["worker_id"], f["period_start"], round(f["shortfall_cny"] * 100))
+        for f in doc["findings"]
+    ] == keys
 
     pq = pl.read_parquet(files["parquet"])
     assert pq.schema["period_start"] == pl.Date
@@ -102,20 +110,33 @@ def test_zh_reports_have_no_english_rule_names(tmp_path):
         "csv": files["csv"].read_text("utf-8-sig"),
         "html": files["html"].read_text("utf-8"),
         "parquet": str(pl.read_parquet(files["parquet"]).to_dicts()),
-        "xlsx": str([[c.value for c in row] for ws in openpyxl.load_workbook(files["xlsx"])
-                     for row in ws.iter_rows()]),
+        "xlsx": str(
+            [
+                [c.value for c in row]
+                for ws in openpyxl.load_workbook(files["xlsx"])
+                for row in ws.iter_rows()
+            ]
+        ),
     }
     for fmt, text in texts.items():
         for name in english:
             assert name not in text, (fmt, name)
         assert "测试小时最低工资" in text or fmt == "json", fmt
-    ui = [w["en"] for w in (*TEXT.values(), *COLUMNS.values(), *SEVERITIES.values(),
-                            *CATEGORIES.values()) if w["en"] != w["zh"] and len(w["en"]) > 3]
+    ui = [
+        w["en"]
+        for w in (*TEXT.values(), *COLUMNS.values(), *SEVERITIES.values(), *CATEGORIES.values())
+        if w["en"] != w["zh"] and len(w["en"]) > 3
+    ]
     for fmt in ("html", "xlsx"):  # headings and titles in Chinese too (identifiers aside)
         text = re.sub(r"<[^>]*>", " ", texts[fmt])
         assert not [w for w in ui if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)], fmt
     assert openpyxl.load_workbook(files["xlsx"]).sheetnames == [
-        "概要", "违规事项", "劳动者", "数据问题", "参数"]
+        "概要",
+        "违规事项",
+        "劳动者",
+        "数据问题",
+        "参数",
+    ]
     assert pl.read_csv(files["csv"]).columns[0] == column("rule", "zh")
 
 
@@ -124,8 +145,15 @@ def test_personal_data_never_appears(tmp_path, redact):
     result, files = write_all(tmp_path, redact=redact)
     texts = [files[f].read_text("utf-8") for f in ("json", "csv", "html")]
     texts.append(str(pl.read_parquet(files["parquet"]).to_dicts()))
-    texts.append(str([[c.value for c in row] for ws in openpyxl.load_workbook(files["xlsx"])
-                      for row in ws.iter_rows()]))
+    texts.append(
+        str(
+            [
+                [c.value for c in row]
+                for ws in openpyxl.load_workbook(files["xlsx"])
+                for row in ws.iter_rows()
+            ]
+        )
+    )
     for text in texts:
         for secret in (NAME, PHONE, ID_NUMBER):
             assert secret not in text
@@ -162,16 +190,22 @@ def test_excel_row_limit_is_said_not_silent(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx, "EXCEL_ROWS", 5)
     _, files = write_all(tmp_path)
     assert len(xlsx_findings(files["xlsx"])[1]) == 5
-    summary = [c.value for row in openpyxl.load_workbook(files["xlsx"])["Summary"].iter_rows()
-               for c in row]
+    summary = [
+        c.value for row in openpyxl.load_workbook(files["xlsx"])["Summary"].iter_rows() for c in row
+    ]
     assert any("at most 5 rows" in str(v) for v in summary)
     assert len(json.loads(files["json"].read_text("utf-8"))["findings"]) == 12
 
 
 def test_zh_terminal_summary_is_chinese(tmp_path):
     out = io.StringIO()
-    emit(make_result(tmp_path), ["table"], None, ReportOptions(lang="zh", verbose=True),
-         Console(file=out, width=200))
+    emit(
+        make_result(tmp_path),
+        ["table"],
+        None,
+        ReportOptions(lang="zh", verbose=True),
+        Console(file=out, width=200),
+    )
     text = out.getvalue()
     assert "测试小时最低工资" in text and "按规则统计" in text
     assert "Stub hourly minimum wage" not in text and "Findings" not in text

@@ -31,9 +31,9 @@ class StubRule(Rule):
     basis = "渝人社发〔2021〕38号"
     message: ClassVar = {
         "en": "Worker {worker_id} earned {observed:.2f} CNY/h, below {threshold:.2f}; owed "
-              "{shortfall} CNY.",
+        "{shortfall} CNY.",
         "zh": "劳动者 {worker_id} 实际小时收入 {observed:.2f} 元，低于 {threshold:.2f} 元；"
-              "应补发 {shortfall} 元。",
+        "应补发 {shortfall} 元。",
     }
 
 
@@ -59,8 +59,9 @@ def findings(n: int, workers: list[str]) -> pl.DataFrame:
         "threshold": [23.0] * n,
         "unit": ["CNY/h"] * n,
         "shortfall_fen": [(i * 37) % 10_000 + 5 for i in range(n)],
-        "evidence": [json.dumps({"orders": [f"O{i}"], "worker": workers[i % len(workers)]})
-                     for i in range(n)],
+        "evidence": [
+            json.dumps({"orders": [f"O{i}"], "worker": workers[i % len(workers)]}) for i in range(n)
+        ],
         "basis": ["渝人社发〔2021〕38号"] * n,
         "message": ["engine text"] * n,
     }
@@ -70,9 +71,7 @@ def findings(n: int, workers: list[str]) -> pl.DataFrame:
 
 
 def workers_frame(ids: list[str], fs: pl.DataFrame) -> pl.DataFrame:
-    per = fs.group_by("worker_id").agg(
-        pl.len().alias("findings"), pl.col("shortfall_fen").sum()
-    )
+    per = fs.group_by("worker_id").agg(pl.len().alias("findings"), pl.col("shortfall_fen").sum())
     base = pl.DataFrame({"worker_id": ids}).join(per, on="worker_id", how="left")
     n = len(ids)
     return base.with_columns(
@@ -93,11 +92,17 @@ def workers_frame(ids: list[str], fs: pl.DataFrame) -> pl.DataFrame:
 
 def daily_frame(ids: list[str]) -> pl.DataFrame:
     rows = [
-        {"worker_id": w, "date": date(2025, 1, d),
-         "day_type": "working_day" if d % 7 else "statutory_holiday",
-         "hours": 5.0 + (d + i) % 6, "longest_stretch_hours": 2.0 + (d * i) % 4,
-         "pay_fen": 12_000, "min_wage_hourly": 23.0}
-        for i, w in enumerate(ids) for d in range(1, 8)
+        {
+            "worker_id": w,
+            "date": date(2025, 1, d),
+            "day_type": "working_day" if d % 7 else "statutory_holiday",
+            "hours": 5.0 + (d + i) % 6,
+            "longest_stretch_hours": 2.0 + (d * i) % 4,
+            "pay_fen": 12_000,
+            "min_wage_hourly": 23.0,
+        }
+        for i, w in enumerate(ids)
+        for d in range(1, 8)
     ]
     return pl.DataFrame(rows, schema=DAILY_SCHEMA)
 
@@ -105,18 +110,42 @@ def daily_frame(ids: list[str]) -> pl.DataFrame:
 def parameters_frame() -> pl.DataFrame:
     return pl.DataFrame(
         [
-            {"name": "max_daily_hours", "value": "8", "unit": "h", "area_class": None,
-             "effective_from": date(2023, 11, 8), "reference": "人社厅发〔2023〕50号 第四条",
-             "verified": True},
-            {"name": "hourly_min_wage", "value": "23", "unit": "CNY/h", "area_class": 1,
-             "effective_from": date(2025, 4, 1), "reference": "渝府发〔2025〕x号",
-             "verified": True},
-            {"name": "hourly_min_wage", "value": "22", "unit": "CNY/h", "area_class": 2,
-             "effective_from": date(2025, 4, 1), "reference": "渝府发〔2025〕x号",
-             "verified": True},
-            {"name": "max_continuous_hours", "value": "4", "unit": "h", "area_class": None,
-             "effective_from": date(2023, 11, 8), "reference": "人社厅发〔2023〕50号 第五条",
-             "verified": True},
+            {
+                "name": "max_daily_hours",
+                "value": "8",
+                "unit": "h",
+                "area_class": None,
+                "effective_from": date(2023, 11, 8),
+                "reference": "人社厅发〔2023〕50号 第四条",
+                "verified": True,
+            },
+            {
+                "name": "hourly_min_wage",
+                "value": "23",
+                "unit": "CNY/h",
+                "area_class": 1,
+                "effective_from": date(2025, 4, 1),
+                "reference": "渝府发〔2025〕x号",
+                "verified": True,
+            },
+            {
+                "name": "hourly_min_wage",
+                "value": "22",
+                "unit": "CNY/h",
+                "area_class": 2,
+                "effective_from": date(2025, 4, 1),
+                "reference": "渝府发〔2025〕x号",
+                "verified": True,
+            },
+            {
+                "name": "max_continuous_hours",
+                "value": "4",
+                "unit": "h",
+                "area_class": None,
+                "effective_from": date(2023, 11, 8),
+                "reference": "人社厅发〔2023〕50号 第五条",
+                "verified": True,
+            },
         ],
         schema=PARAMETER_SCHEMA,
     )
@@ -125,13 +154,36 @@ def parameters_frame() -> pl.DataFrame:
 def issues_frame(tmp: Path) -> pl.DataFrame:
     return pl.DataFrame(
         [
-            {"code": "D004", "severity": "error", "table": "orders", "path": str(tmp / "o.csv"),
-             "row": 7, "column": "order_id", "value": "O1", "message": "duplicate order id"},
-            {"code": "D010", "severity": "warning", "table": "workers",
-             "path": str(tmp / "w.csv"), "row": 3, "column": "phone", "value": PHONE,
-             "message": f"unparseable phone {PHONE}"},
-            {"code": "D012", "severity": "error", "table": "orders", "path": str(tmp / "o.csv"),
-             "row": 9, "column": "worker_id", "value": "W9", "message": "unknown worker W9"},
+            {
+                "code": "D004",
+                "severity": "error",
+                "table": "orders",
+                "path": str(tmp / "o.csv"),
+                "row": 7,
+                "column": "order_id",
+                "value": "O1",
+                "message": "duplicate order id",
+            },
+            {
+                "code": "D010",
+                "severity": "warning",
+                "table": "workers",
+                "path": str(tmp / "w.csv"),
+                "row": 3,
+                "column": "phone",
+                "value": PHONE,
+                "message": f"unparseable phone {PHONE}",
+            },
+            {
+                "code": "D012",
+                "severity": "error",
+                "table": "orders",
+                "path": str(tmp / "o.csv"),
+                "row": 9,
+                "column": "worker_id",
+                "value": "W9",
+                "message": "unknown worker W9",
+            },
         ],
         schema=ISSUE_SCHEMA,
     )
@@ -142,8 +194,14 @@ def make_result(tmp: Path, n: int = 12, ids: list[str] | None = None) -> AuditRe
     fs = findings(n, ids)
     orders = tmp / "orders.csv"
     orders.write_text("order_id,worker_id\nO1,W1\n", "utf-8")
-    roster = pl.DataFrame({"worker_id": ids, "name": [NAME] + ["李四"] * (len(ids) - 1),
-                           "phone": [PHONE] * len(ids), "id_number": [ID_NUMBER] * len(ids)})
+    roster = pl.DataFrame(
+        {
+            "worker_id": ids,
+            "name": [NAME] + ["李四"] * (len(ids) - 1),
+            "phone": [PHONE] * len(ids),
+            "id_number": [ID_NUMBER] * len(ids),
+        }
+    )
     dataset = Dataset(
         frames={"orders": pl.DataFrame({"worker_id": ids}), "workers": roster},
         inputs=[InputFile("orders", str(orders), "ab" * 32, 10, 9, 1)],

@@ -28,18 +28,37 @@ document.body.setAttribute("data-order", cells.join(" "));
 
 def chromium(tmp_path, page, *args):
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     ).stdout
 
 
 @pytest.fixture
 def page(tmp_path):
     path = tmp_path / "report.html"
-    emit(make_result(tmp_path, n=40), ["html"], path, ReportOptions(lang="en"),
-         Console(stderr=True, quiet=True))
+    emit(
+        make_result(tmp_path, n=40),
+        ["html"],
+        path,
+        ReportOptions(lang="en"),
+        Console(stderr=True, quiet=True),
+    )
     return path
 
 

@@ -14,17 +14,31 @@ from payaudit.errors import ConfigError
 from payaudit.report import ReportOptions, emit, plan
 from test_report_helpers import EVIL, make_result, stub_rule  # noqa: F401
 
-FINDING_KEYS = ["rule", "severity", "worker_id", "category", "platform", "period_start",
-                "period_end", "observed", "threshold", "unit", "shortfall_cny", "evidence",
-                "basis", "message"]
+FINDING_KEYS = [
+    "rule",
+    "severity",
+    "worker_id",
+    "category",
+    "platform",
+    "period_start",
+    "period_end",
+    "observed",
+    "threshold",
+    "unit",
+    "shortfall_cny",
+    "evidence",
+    "basis",
+    "message",
+]
 
 
 def run(tmp_path, *formats, **options):
     result = make_result(tmp_path)
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
-    emit(result, list(formats), out, ReportOptions(**{"lang": "en"} | options),
-         Console(stderr=True))
+    emit(
+        result, list(formats), out, ReportOptions(**{"lang": "en"} | options), Console(stderr=True)
+    )
     return result, out
 
 
@@ -33,26 +47,52 @@ def test_json_has_spec_fields_in_order(tmp_path):
     doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
     assert list(doc) == ["payaudit_version", "manifest", "summary", "findings", "data_issues"]
     assert list(doc["manifest"])[:5] == [
-        "generated_at", "jurisdiction", "rule_pack", "parameters", "inputs"]
+        "generated_at",
+        "jurisdiction",
+        "rule_pack",
+        "parameters",
+        "inputs",
+    ]
     assert doc["manifest"]["command_line"] == ["payaudit"]
     assert doc["manifest"]["inputs"][0] == {
-        "table": "orders", "path": str(tmp_path / "orders.csv"), "sha256": "ab" * 32,
-        "rows_read": 10, "rows_audited": 9, "rows_rejected": 1}
+        "table": "orders",
+        "path": str(tmp_path / "orders.csv"),
+        "sha256": "ab" * 32,
+        "rows_read": 10,
+        "rows_audited": 9,
+        "rows_rejected": 1,
+    }
     assert doc["manifest"]["parameters"]["max_daily_hours"] == 8
-    assert list(doc["summary"]) == ["workers", "workers_by_category", "findings_by_rule",
-                                    "findings_by_severity", "shortfall_cny", "truncated"]
+    assert list(doc["summary"]) == [
+        "workers",
+        "workers_by_category",
+        "findings_by_rule",
+        "findings_by_severity",
+        "shortfall_cny",
+        "truncated",
+    ]
     assert len(doc["findings"]) == result.findings.height == 12
     first = doc["findings"][0]
     assert list(first) == FINDING_KEYS
     assert isinstance(first["evidence"], dict)
     assert first["period_start"] == result.findings["period_start"][0].isoformat()
     assert [f["shortfall_cny"] for f in doc["findings"]] == [
-        float(Decimal(fen) / 100) for fen in result.findings["shortfall_fen"]]
+        float(Decimal(fen) / 100) for fen in result.findings["shortfall_fen"]
+    ]
     assert doc["summary"]["shortfall_cny"] == float(
-        Decimal(int(result.findings["shortfall_fen"].sum())) / 100)
+        Decimal(int(result.findings["shortfall_fen"].sum())) / 100
+    )
     assert doc["summary"]["findings_by_severity"] == {"error": 8, "warning": 4}
-    assert list(doc["data_issues"][0]) == ["code", "severity", "table", "path", "row",
-                                           "column", "value", "message"]
+    assert list(doc["data_issues"][0]) == [
+        "code",
+        "severity",
+        "table",
+        "path",
+        "row",
+        "column",
+        "value",
+        "message",
+    ]
     assert doc["data_issues"][0]["row"] == 7
 
 
@@ -81,8 +121,13 @@ def test_json_to_stdout_keeps_stdout_clean(tmp_path, capsys):
 
 
 def test_quiet_prints_nothing(tmp_path, capsys):
-    emit(make_result(tmp_path), ["json"], None, ReportOptions(lang="en", quiet=True),
-         Console(stderr=True))
+    emit(
+        make_result(tmp_path),
+        ["json"],
+        None,
+        ReportOptions(lang="en", quiet=True),
+        Console(stderr=True),
+    )
     assert capsys.readouterr().err == ""
 
 
@@ -92,7 +137,9 @@ def test_output_paths(tmp_path):
     assert names(plan(["table"], None)) == []
     assert names(plan(["json"], tmp_path / "a.txt")) == [("json", "a.txt")]
     assert names(plan(["json", "parquet", "table"], tmp_path / "audit.json")) == [
-        ("json", "audit.json"), ("parquet", "audit.parquet")]
+        ("json", "audit.json"),
+        ("parquet", "audit.parquet"),
+    ]
     assert names(plan(["csv", "csv"], tmp_path)) == [("csv", "payaudit-report.csv")]
 
 
@@ -120,10 +167,13 @@ def test_json_writes_evil_worker_id_as_plain_string(tmp_path):
 
 def test_evidence_that_is_not_a_json_object_cannot_break_the_document(tmp_path):
     result = make_result(tmp_path)
-    bad = ['{"a": 1', "[1, 2]", None, '{bad}']
-    result.findings = result.findings.with_columns(
-        pl.Series("evidence", bad * 3, pl.String))
+    bad = ['{"a": 1', "[1, 2]", None, "{bad}"]
+    result.findings = result.findings.with_columns(pl.Series("evidence", bad * 3, pl.String))
     emit(result, ["json"], tmp_path / "r.json", ReportOptions(), Console(stderr=True, quiet=True))
     doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert [f["evidence"] for f in doc["findings"][:4]] == [
-        {"text": '{"a": 1'}, {"text": "[1, 2]"}, {}, {"text": "{bad}"}]
+        {"text": '{"a": 1'},
+        {"text": "[1, 2]"},
+        {},
+        {"text": "{bad}"},
+    ]

@@ -40,8 +40,13 @@ def test_interrupted_format_leaves_earlier_reports_whole(tmp_path, monkeypatch):
 
     monkeypatch.setattr(FORMATS["xlsx"], "write", boom)
     with pytest.raises(KeyboardInterrupt):
-        emit(make_result(tmp_path), ["json", "xlsx"], out, ReportOptions(),
-             Console(stderr=True, quiet=True))
+        emit(
+            make_result(tmp_path),
+            ["json", "xlsx"],
+            out,
+            ReportOptions(),
+            Console(stderr=True, quiet=True),
+        )
     assert sorted(os.listdir(out)) == ["payaudit-report.json"]
 
 
@@ -70,8 +75,9 @@ def test_input_is_never_overwritten(tmp_path, table):
 
 
 def test_neutralise_prefixes_every_formula_start():
-    frame = pl.DataFrame({"s": ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "ok", None],
-                          "n": [-1] * 8})
+    frame = pl.DataFrame(
+        {"s": ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "ok", None], "n": [-1] * 8}
+    )
     out = neutralise_strings(frame)
     assert out["s"].to_list() == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "ok", None]
     assert out["n"].to_list() == [-1] * 8  # numbers are numbers, not text

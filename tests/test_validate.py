@@ -148,7 +148,7 @@ def test_config_maps_columns_and_a_bad_key_exits_2(tmp_path: Path) -> None:
     config = write(tmp_path / "payaudit.toml", '[columns.orders]\n"单价" = "pay"\n')
     assert runner.invoke(app, ["validate", str(tmp_path), "--config", str(config)]).exit_code == 0
     assert runner.invoke(app, ["validate", str(tmp_path)]).exit_code == 2  # no pay column
-    write(config, 'colums = 1\n')
+    write(config, "colums = 1\n")
     result = runner.invoke(app, ["validate", str(tmp_path), "--config", str(config)])
     assert result.exit_code == 2 and "colums" in result.output
 

@@ -51,9 +51,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "xlsx_rows_capped": {
         "zh": "Excel 每张工作表最多容纳 {shown} 行：此处仅列出前 {shown} 条；"
-              "全部事项见 JSON、CSV 或 Parquet 报告。",
+        "全部事项见 JSON、CSV 或 Parquet 报告。",
         "en": "An Excel sheet holds at most {shown} rows: the first {shown} findings are listed "
-              "here; the JSON, CSV and Parquet reports list them all.",
+        "here; the JSON, CSV and Parquet reports list them all.",
     },
     # Charts.
     "chart_hourly": {

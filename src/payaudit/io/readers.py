@@ -95,9 +95,7 @@ def _raw(path: Path, sheet: str | None, workdir: Path, gb18030: bool) -> pl.Lazy
     return _json(text, kind) if kind in ("json", "ndjson") else _csv(text, kind)
 
 
-def read_raw(
-    path: Path, sheet: str | None, workdir: Path, gb18030: bool = False
-) -> pl.LazyFrame:
+def read_raw(path: Path, sheet: str | None, workdir: Path, gb18030: bool = False) -> pl.LazyFrame:
     """The table in `path` with its own headers and `_row` (Int64); blank rows left out.
     `gb18030`: the text is GB18030 even though its head read as UTF-8."""
     try:

@@ -51,8 +51,9 @@ def plan(formats: list[str], output: Path | None) -> list[tuple[Format, Path | N
     if output is None or str(output) == "-":
         if len(machine) > 1:
             names = ", ".join(f.name for f in machine)
-            raise ConfigError(f"Only one report can go to standard output; give --output to "
-                              f"write {names}.")
+            raise ConfigError(
+                f"Only one report can go to standard output; give --output to write {names}."
+            )
         if machine and machine[0].binary:
             raise ConfigError(f"--format {machine[0].name} writes a binary file; give --output.")
         return [(f, None) for f in machine]
@@ -90,8 +91,9 @@ def emit(
         return
     terminal.render(report, console, options.verbose)
     if report.truncated:
-        text = t("truncated", options.lang, shown=report.findings.height,
-                 total=report.total_findings)
+        text = t(
+            "truncated", options.lang, shown=report.findings.height, total=report.total_findings
+        )
         console.print(f"[bold yellow]{t('warning', options.lang)}:[/] {text}", highlight=False)
 
 

@@ -30,7 +30,8 @@ def _svg(height: int, body: list[str], title: str) -> str:
     return (
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-        + "".join(body) + "</svg>"
+        + "".join(body)
+        + "</svg>"
     )
 
 
@@ -46,8 +47,13 @@ def _axis(x0: float, y: float, top: float, to_x, unit: str) -> list[str]:
     return out
 
 
-def bars(items: list[tuple[str, float, float | None]], title: str, unit: str,
-         ref_label: str = "", highlight_below_ref: bool = False) -> str:
+def bars(
+    items: list[tuple[str, float, float | None]],
+    title: str,
+    unit: str,
+    ref_label: str = "",
+    highlight_below_ref: bool = False,
+) -> str:
     """One horizontal bar per (label, value, reference); the reference is a red tick."""
     if not items:
         return ""
@@ -61,26 +67,40 @@ def bars(items: list[tuple[str, float, float | None]], title: str, unit: str,
     for i, (label, value, ref) in enumerate(items):
         y = 10 + i * (BAR_H + 4)
         low = highlight_below_ref and ref is not None and value < ref  # False for NaN
-        body.append(f'<text x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">'
-                    f"{escape(label[:22])}</text>")
-        body.append(f'<rect class="bar" x="{LABEL_W}" y="{y}" height="{BAR_H}" '
-                    f'width="{max(0.5, to_x(value) - LABEL_W):.1f}" fill="{RED if low else BLUE}">'
-                    f"<title>{escape(label)}: {value:,.2f}</title></rect>")
+        body.append(
+            f'<text x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">{escape(label[:22])}</text>'
+        )
+        body.append(
+            f'<rect class="bar" x="{LABEL_W}" y="{y}" height="{BAR_H}" '
+            f'width="{max(0.5, to_x(value) - LABEL_W):.1f}" fill="{RED if low else BLUE}">'
+            f"<title>{escape(label)}: {value:,.2f}</title></rect>"
+        )
         if ref is not None and not math.isnan(ref):
             x = to_x(ref)
-            body.append(f'<line class="ref" x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" '
-                        f'y2="{y + BAR_H + 2}" stroke="{RED}" stroke-width="2"/>')
+            body.append(
+                f'<line class="ref" x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" '
+                f'y2="{y + BAR_H + 2}" stroke="{RED}" stroke-width="2"/>'
+            )
     y = 10 + len(items) * (BAR_H + 4) + 4
     body += _axis(LABEL_W, y, top, to_x, unit)
     if ref_label:
-        body.append(f'<line x1="{LABEL_W}" y1="{y + 26}" x2="{LABEL_W + 14}" y2="{y + 26}" '
-                    f'stroke="{RED}" stroke-width="2"/><text x="{LABEL_W + 18}" y="{y + 30}">'
-                    f"{escape(ref_label)}</text>")
+        body.append(
+            f'<line x1="{LABEL_W}" y1="{y + 26}" x2="{LABEL_W + 14}" y2="{y + 26}" '
+            f'stroke="{RED}" stroke-width="2"/><text x="{LABEL_W + 18}" y="{y + 30}">'
+            f"{escape(ref_label)}</text>"
+        )
     return _svg(y + 40, body, title)
 
 
-def histogram(counts: list[int], bin_width: float, limit: float | None, title: str, unit: str,
-              count_label: str, limit_label: str) -> str:
+def histogram(
+    counts: list[int],
+    bin_width: float,
+    limit: float | None,
+    title: str,
+    unit: str,
+    count_label: str,
+    limit_label: str,
+) -> str:
     """counts[i] values fell in (i·bin_width, (i+1)·bin_width]; bins above the limit in red
     (a value equal to the limit is within it), the limit a dashed line."""
     if not any(counts):
@@ -94,23 +114,29 @@ def histogram(counts: list[int], bin_width: float, limit: float | None, title: s
     def to_x(value: float) -> float:
         return x0 + span * value / top
 
-    body: list[str] = [f'<text x="{x0 - 8}" y="20" text-anchor="end">{peak}</text>',
-                       f'<text x="{x0 - 8}" y="{base}" text-anchor="end">0</text>',
-                       f'<text x="4" y="100">{escape(count_label)}</text>']
+    body: list[str] = [
+        f'<text x="{x0 - 8}" y="20" text-anchor="end">{peak}</text>',
+        f'<text x="{x0 - 8}" y="{base}" text-anchor="end">0</text>',
+        f'<text x="4" y="100">{escape(count_label)}</text>',
+    ]
     for i, n in enumerate(counts):
         if not n:
             continue
         h = max(3.0, (base - 20) * n / peak)  # a single worker-day must still show
         over = limit is not None and i * bin_width >= limit
-        body.append(f'<rect class="bar" x="{to_x(i * bin_width) + 1:.1f}" y="{base - h:.1f}" '
-                    f'width="{span / nbins - 2:.1f}" height="{h:.1f}" '
-                    f'fill="{RED if over else BLUE}"><title>{i * bin_width:g}–'
-                    f"{(i + 1) * bin_width:g}: {n}</title></rect>")
+        body.append(
+            f'<rect class="bar" x="{to_x(i * bin_width) + 1:.1f}" y="{base - h:.1f}" '
+            f'width="{span / nbins - 2:.1f}" height="{h:.1f}" '
+            f'fill="{RED if over else BLUE}"><title>{i * bin_width:g}–'
+            f"{(i + 1) * bin_width:g}: {n}</title></rect>"
+        )
     if limit is not None:
         x = to_x(limit)
-        body.append(f'<line class="ref" x1="{x:.1f}" y1="10" x2="{x:.1f}" y2="{base}" '
-                    f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"/>'
-                    f'<text x="{x + 4:.1f}" y="20" fill="{RED}">{escape(limit_label)} '
-                    f"{limit:g}</text>")
+        body.append(
+            f'<line class="ref" x1="{x:.1f}" y1="10" x2="{x:.1f}" y2="{base}" '
+            f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"/>'
+            f'<text x="{x + 4:.1f}" y="20" fill="{RED}">{escape(limit_label)} '
+            f"{limit:g}</text>"
+        )
     body += _axis(x0, base, top, to_x, unit)
     return _svg(height, body, title)

@@ -12,9 +12,23 @@ from .base import Format, register
 from .model import Report
 from .safety import neutralise_strings
 
-COLUMNS = ["rule", "rule_name", "severity", "worker_id", "category", "platform", "period_start",
-           "period_end", "observed", "threshold", "unit", "shortfall_cny", "evidence", "basis",
-           "message"]
+COLUMNS = [
+    "rule",
+    "rule_name",
+    "severity",
+    "worker_id",
+    "category",
+    "platform",
+    "period_start",
+    "period_end",
+    "observed",
+    "threshold",
+    "unit",
+    "shortfall_cny",
+    "evidence",
+    "basis",
+    "message",
+]
 
 
 @register

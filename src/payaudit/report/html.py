@@ -38,7 +38,8 @@ def _cell(value: Any, cls: str = "") -> str:
 def _table(headers: list[str], rows: list[list[str]], lang: str, sortable: bool = False) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows) or (
-        f'<tr><td class="note" colspan="{len(headers)}">{escape(t("no_data", lang))}</td></tr>')
+        f'<tr><td class="note" colspan="{len(headers)}">{escape(t("no_data", lang))}</td></tr>'
+    )
     cls = ' class="sortable"' if sortable else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -70,35 +71,65 @@ def _bins(values: pl.Series, limit: float | None) -> list[int]:
 def _histogram(report: Report, daily_column: str, parameter: str, title: str) -> str:
     lang, limit = report.lang, _limit(report, parameter)
     return charts.histogram(
-        _bins(report.daily[daily_column], limit), BIN_HOURS, limit, t(title, lang),
-        t("hours_unit", lang), t("worker_days", lang), t("limit", lang))
+        _bins(report.daily[daily_column], limit),
+        BIN_HOURS,
+        limit,
+        t(title, lang),
+        t("hours_unit", lang),
+        t("worker_days", lang),
+        t("limit", lang),
+    )
 
 
 def _charts(report: Report) -> str:
     lang = report.lang
     min_wage = report.daily.group_by("worker_id").agg(
-        ((pl.col("hours") * pl.col("min_wage_hourly")).sum() / pl.col("hours").sum())
-        .alias("min_wage"))
-    hourly = (report.workers.filter(pl.col("in_scope") & (pl.col("hours") > 0))
-              .join(min_wage, on="worker_id", how="left")
-              .sort("effective_hourly_cny").head(HOURLY_WORKERS))
-    owed = report.workers.filter(pl.col("shortfall_fen") > 0).sort(
-        "shortfall_fen", descending=True).head(SHORTFALL_WORKERS)
+        ((pl.col("hours") * pl.col("min_wage_hourly")).sum() / pl.col("hours").sum()).alias(
+            "min_wage"
+        )
+    )
+    hourly = (
+        report.workers.filter(pl.col("in_scope") & (pl.col("hours") > 0))
+        .join(min_wage, on="worker_id", how="left")
+        .sort("effective_hourly_cny")
+        .head(HOURLY_WORKERS)
+    )
+    owed = (
+        report.workers.filter(pl.col("shortfall_fen") > 0)
+        .sort("shortfall_fen", descending=True)
+        .head(SHORTFALL_WORKERS)
+    )
     parts = [
-        ("chart_hourly", charts.bars(
-            [(r["worker_id"], r["effective_hourly_cny"] or 0.0, r["min_wage"])
-             for r in hourly.iter_rows(named=True)],
-            t("chart_hourly", lang), t("cny_per_hour", lang), t("min_wage", lang), True)),
+        (
+            "chart_hourly",
+            charts.bars(
+                [
+                    (r["worker_id"], r["effective_hourly_cny"] or 0.0, r["min_wage"])
+                    for r in hourly.iter_rows(named=True)
+                ],
+                t("chart_hourly", lang),
+                t("cny_per_hour", lang),
+                t("min_wage", lang),
+                True,
+            ),
+        ),
         ("chart_daily", _histogram(report, "hours", "max_daily_hours", "chart_daily")),
-        ("chart_stretch", _histogram(report, "longest_stretch_hours", "max_continuous_hours",
-                                     "chart_stretch")),
-        ("chart_shortfall", charts.bars(
-            [(r["worker_id"], r["shortfall_cny"], None) for r in owed.iter_rows(named=True)],
-            t("chart_shortfall", lang), column("shortfall_cny", lang))),
+        (
+            "chart_stretch",
+            _histogram(report, "longest_stretch_hours", "max_continuous_hours", "chart_stretch"),
+        ),
+        (
+            "chart_shortfall",
+            charts.bars(
+                [(r["worker_id"], r["shortfall_cny"], None) for r in owed.iter_rows(named=True)],
+                t("chart_shortfall", lang),
+                column("shortfall_cny", lang),
+            ),
+        ),
     ]
     return "".join(
         f'<h2>{escape(t(key, lang))}</h2><figure id="{key}">'
-        f'{svg or "<p class=note>" + escape(t("no_data", lang)) + "</p>"}</figure>'
+        f"{svg or '<p class=note>' + escape(t('no_data', lang)) + '</p>'}</figure>"
         for key, svg in parts
     )
 
@@ -109,22 +140,44 @@ def _summary(report: Report) -> str:
         (t("workers_total", lang), f"{s['workers']:,}", False),
         (t("out_of_scope", lang), f"{s['workers_by_category'].get('independent', 0):,}", False),
         (t("total_findings", lang), f"{report.total_findings:,}", report.total_findings > 0),
-        *((label(SEVERITIES, k, lang), f"{n:,}", k == "error" and n > 0)
-          for k, n in s["findings_by_severity"].items()),
+        *(
+            (label(SEVERITIES, k, lang), f"{n:,}", k == "error" and n > 0)
+            for k, n in s["findings_by_severity"].items()
+        ),
         (t("total_shortfall", lang), f"{s['shortfall_cny']:,.2f}", s["shortfall_cny"] > 0),
     ]
-    html = '<section class="cards" id="summary">' + "".join(
-        f'<div class="card{" bad" if bad else ""}"><b>{escape(v)}</b><span>{escape(k)}</span></div>'
-        for k, v, bad in cards) + "</section>"
-    by_rule = [[_cell(r["rule"]), _cell(r["rule_name"]), _severity(r["severity"], lang),
-                _cell(r["findings"]), _cell(r["shortfall_cny"])]
-               for r in report.rule_totals.iter_rows(named=True)]
-    cats = [[_cell(label(CATEGORIES, c, lang)), _cell(n)]
-            for c, n in s["workers_by_category"].items()]
+    html = (
+        '<section class="cards" id="summary">'
+        + "".join(
+            f'<div class="card{" bad" if bad else ""}"><b>{escape(v)}</b>'
+            f"<span>{escape(k)}</span></div>"
+            for k, v, bad in cards
+        )
+        + "</section>"
+    )
+    by_rule = [
+        [
+            _cell(r["rule"]),
+            _cell(r["rule_name"]),
+            _severity(r["severity"], lang),
+            _cell(r["findings"]),
+            _cell(r["shortfall_cny"]),
+        ]
+        for r in report.rule_totals.iter_rows(named=True)
+    ]
+    cats = [
+        [_cell(label(CATEGORIES, c, lang)), _cell(n)] for c, n in s["workers_by_category"].items()
+    ]
     return html + (
         f"<h2>{escape(t('by_rule', lang))}</h2>"
-        + _table([column(c, lang) for c in ("rule", "rule_name", "severity", "findings",
-                                             "shortfall_cny")], by_rule, lang)
+        + _table(
+            [
+                column(c, lang)
+                for c in ("rule", "rule_name", "severity", "findings", "shortfall_cny")
+            ],
+            by_rule,
+            lang,
+        )
         + f"<h2>{escape(t('by_category', lang))}</h2>"
         + _table([column("category", lang), t("count", lang)], cats, lang)
     )
@@ -132,55 +185,114 @@ def _summary(report: Report) -> str:
 
 def _findings(report: Report) -> str:
     lang, shown = report.lang, report.findings.head(HTML_ROWS)
-    cols = ["rule", "rule_name", "severity", "worker_id", "period_start", "period_end",
-            "observed", "threshold", "unit", "shortfall_cny", "message"]
+    cols = [
+        "rule",
+        "rule_name",
+        "severity",
+        "worker_id",
+        "period_start",
+        "period_end",
+        "observed",
+        "threshold",
+        "unit",
+        "shortfall_cny",
+        "message",
+    ]
     rows = [
-        [_cell(r["rule"]), _cell(r["rule_name"]), _severity(r["severity"], lang),
-         _cell(r["worker_id"]), _cell(r["period_start"]), _cell(r["period_end"]),
-         _cell(r["observed"]), _cell(r["threshold"]), _cell(label(UNITS, r["unit"], lang)),
-         _cell(r["shortfall_cny"]), _cell(r["message"])]
+        [
+            _cell(r["rule"]),
+            _cell(r["rule_name"]),
+            _severity(r["severity"], lang),
+            _cell(r["worker_id"]),
+            _cell(r["period_start"]),
+            _cell(r["period_end"]),
+            _cell(r["observed"]),
+            _cell(r["threshold"]),
+            _cell(label(UNITS, r["unit"], lang)),
+            _cell(r["shortfall_cny"]),
+            _cell(r["message"]),
+        ]
         for r in shown.iter_rows(named=True)
     ]
     notes = []
     if shown.height < report.total_findings:
-        notes.append(t("truncated", lang, shown=shown.height, total=report.total_findings)
-                     if report.truncated else t("html_rows_capped", lang, shown=shown.height))
+        notes.append(
+            t("truncated", lang, shown=shown.height, total=report.total_findings)
+            if report.truncated
+            else t("html_rows_capped", lang, shown=shown.height)
+        )
     notes.append(t("sort_hint", lang))
-    return (f"<h2>{escape(t('findings', lang))}</h2>"
-            + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
-            + _table([column(c, lang) for c in cols], rows, lang, sortable=True))
+    return (
+        f"<h2>{escape(t('findings', lang))}</h2>"
+        + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
+        + _table([column(c, lang) for c in cols], rows, lang, sortable=True)
+    )
 
 
 def _details(report: Report) -> str:
     lang = report.lang
     issues = report.issues.group_by("code", "severity").len().sort("code")
-    inputs = [[_cell(f.table), _cell(f.path), _cell(f.sha256[:16] + "…"), _cell(f.rows_read),
-               _cell(f.rows_audited), _cell(f.rows_rejected)] for f in report.inputs]
-    params = [[_cell(r["name"]), _cell(r["value"]), _cell(label(UNITS, r["unit"], lang)),
-               _cell(r["area_class"]), _cell(r["effective_from"]), _cell(r["reference"])]
-              for r in report.parameters.iter_rows(named=True)]
-    days = (report.daily.group_by("day_type").agg(pl.len(), pl.col("hours").sum())
-            .sort("day_type"))
-    day_rows = [[_cell(label(DAY_TYPES, d, lang)), _cell(n), _cell(hours)]
-                for d, n, hours in days.iter_rows()]
+    inputs = [
+        [
+            _cell(f.table),
+            _cell(f.path),
+            _cell(f.sha256[:16] + "…"),
+            _cell(f.rows_read),
+            _cell(f.rows_audited),
+            _cell(f.rows_rejected),
+        ]
+        for f in report.inputs
+    ]
+    params = [
+        [
+            _cell(r["name"]),
+            _cell(r["value"]),
+            _cell(label(UNITS, r["unit"], lang)),
+            _cell(r["area_class"]),
+            _cell(r["effective_from"]),
+            _cell(r["reference"]),
+        ]
+        for r in report.parameters.iter_rows(named=True)
+    ]
+    days = report.daily.group_by("day_type").agg(pl.len(), pl.col("hours").sum()).sort("day_type")
+    day_rows = [
+        [_cell(label(DAY_TYPES, d, lang)), _cell(n), _cell(hours)]
+        for d, n, hours in days.iter_rows()
+    ]
     warnings = "".join(f'<li class="warn">{escape(w)}</li>' for w in report.warnings)
     return (
         f"<h2>{escape(t('issues_by_code', lang))}</h2>"
-        + _table([column("code", lang), column("severity", lang), t("count", lang)],
-                 [[_cell(c), _severity(s, lang), _cell(n)] for c, s, n in issues.iter_rows()],
-                 lang)
+        + _table(
+            [column("code", lang), column("severity", lang), t("count", lang)],
+            [[_cell(c), _severity(s, lang), _cell(n)] for c, s, n in issues.iter_rows()],
+            lang,
+        )
         + f"<h2>{escape(t('by_day_type', lang))}</h2>"
-        + _table([t("day_type", lang), t("worker_days", lang), column("hours", lang)], day_rows,
-                 lang)
+        + _table(
+            [t("day_type", lang), t("worker_days", lang), column("hours", lang)], day_rows, lang
+        )
         + (f"<h2>{escape(t('warnings', lang))}</h2><ul>{warnings}</ul>" if warnings else "")
         + f"<h2>{escape(t('inputs', lang))}</h2>"
-        + _table([column(c, lang) for c in ("table", "path", "sha256", "rows_read",
-                                             "rows_audited", "rows_rejected")], inputs, lang)
+        + _table(
+            [
+                column(c, lang)
+                for c in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")
+            ],
+            inputs,
+            lang,
+        )
         + f"<h2>{escape(t('parameters', lang))}</h2>"
-        + _table([column(c, lang) for c in ("name", "value", "unit", "area_class",
-                                             "effective_from", "reference")], params, lang)
+        + _table(
+            [
+                column(c, lang)
+                for c in ("name", "value", "unit", "area_class", "effective_from", "reference")
+            ],
+            params,
+            lang,
+        )
         + f'<p class="note">{escape(t("command_line", lang))}: <code>'
-        + escape(" ".join(map(str, report.manifest["command_line"]))) + "</code></p>"
+        + escape(" ".join(map(str, report.manifest["command_line"])))
+        + "</code></p>"
     )
 
 
@@ -191,11 +303,21 @@ class HtmlFormat(Format):
 
     def write(self, report: Report, out: BinaryIO) -> None:
         lang, m = report.lang, report.manifest
-        meta = (f"{m['rule_pack']} · {t('generated_at', lang)} {m['generated_at']} · "
-                f"payaudit {__version__}")
-        body = (f"<header><h1>{escape(t('title', lang))}</h1><p class=\"meta\">{escape(meta)}"
-                f"</p></header>" + _summary(report) + _charts(report) + _findings(report)
-                + _details(report))
+        meta = (
+            f"{m['rule_pack']} · {t('generated_at', lang)} {m['generated_at']} · "
+            f"payaudit {__version__}"
+        )
+        body = (
+            f'<header><h1>{escape(t("title", lang))}</h1><p class="meta">{escape(meta)}'
+            f"</p></header>"
+            + _summary(report)
+            + _charts(report)
+            + _findings(report)
+            + _details(report)
+        )
         template = Template(files(__package__).joinpath("templates/report.html").read_text("utf-8"))
-        out.write(template.substitute(lang=lang, title=escape(t("title", lang)), body=body)
-                  .encode("utf-8"))
+        out.write(
+            template.substitute(lang=lang, title=escape(t("title", lang)), body=body).encode(
+                "utf-8"
+            )
+        )

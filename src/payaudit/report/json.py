@@ -18,8 +18,19 @@ from payaudit import __version__
 from .base import Format, register
 from .model import Report
 
-FINDING_HEAD = ["rule", "severity", "worker_id", "category", "platform", "period_start",
-                "period_end", "observed", "threshold", "unit", "shortfall_cny"]
+FINDING_HEAD = [
+    "rule",
+    "severity",
+    "worker_id",
+    "category",
+    "platform",
+    "period_start",
+    "period_end",
+    "observed",
+    "threshold",
+    "unit",
+    "shortfall_cny",
+]
 FINDING_TAIL = ["basis", "message"]
 ISSUE_FIELDS = ["code", "severity", "table", "path", "row", "column", "value", "message"]
 CHUNK = 50_000  # rows encoded and written at a time: bounded memory
@@ -36,8 +47,10 @@ def _evidence() -> pl.Expr:
     ev = pl.col("evidence")
     is_object = ev.str.json_path_match("$").str.starts_with("{")  # null when not valid JSON
     return (
-        pl.when(ev.is_null()).then(pl.lit("{}"))
-        .when(is_object).then(ev)
+        pl.when(ev.is_null())
+        .then(pl.lit("{}"))
+        .when(is_object)
+        .then(ev)
         .otherwise(pl.struct(ev.alias("text")).struct.json_encode())
     )
 

@@ -49,12 +49,23 @@ def render(report: Report, console: Console, verbose: bool = False) -> None:
     lang, s = report.lang, report.summary
     console.print(f"[bold]{t('title', lang)}[/]  {report.manifest['rule_pack']}", highlight=False)
 
-    inputs = _table(t("inputs", lang), column("table", lang), column("path", lang),
-                    column("rows_read", lang), column("rows_audited", lang),
-                    column("rows_rejected", lang), right=3)
+    inputs = _table(
+        t("inputs", lang),
+        column("table", lang),
+        column("path", lang),
+        column("rows_read", lang),
+        column("rows_audited", lang),
+        column("rows_rejected", lang),
+        right=3,
+    )
     for f in report.inputs:
-        inputs.add_row(f.table, escape(_short(f.path)), str(f.rows_read), str(f.rows_audited),
-                       str(f.rows_rejected))
+        inputs.add_row(
+            f.table,
+            escape(_short(f.path)),
+            str(f.rows_read),
+            str(f.rows_audited),
+            str(f.rows_rejected),
+        )
     inputs.columns[1].overflow = "fold"  # a path is read whole or not at all
     if report.inputs:
         console.print(inputs)
@@ -82,12 +93,23 @@ def render(report: Report, console: Console, verbose: bool = False) -> None:
 
 def _findings(report: Report, console: Console) -> None:
     lang, s = report.lang, report.summary
-    rules = _table(t("by_rule", lang), column("rule", lang), column("rule_name", lang),
-                   column("severity", lang), column("findings", lang),
-                   column("shortfall_cny", lang), right=2)
+    rules = _table(
+        t("by_rule", lang),
+        column("rule", lang),
+        column("rule_name", lang),
+        column("severity", lang),
+        column("findings", lang),
+        column("shortfall_cny", lang),
+        right=2,
+    )
     for row in report.rule_totals.iter_rows(named=True):
-        rules.add_row(row["rule"], escape(row["rule_name"]), _severity(row["severity"], lang),
-                      str(row["findings"]), _money(row["shortfall_cny"]))
+        rules.add_row(
+            row["rule"],
+            escape(row["rule_name"]),
+            _severity(row["severity"], lang),
+            str(row["findings"]),
+            _money(row["shortfall_cny"]),
+        )
     console.print(rules)
     severities = "  ".join(
         f"{_severity(sev, lang)}: {n}" for sev, n in s["findings_by_severity"].items()
@@ -95,14 +117,27 @@ def _findings(report: Report, console: Console) -> None:
     console.print(f"{t('by_severity', lang)}: {severities}")
     console.print(f"[bold]{t('total_shortfall', lang)}: {_money(s['shortfall_cny'])}[/]")
 
-    owed = report.workers.filter(pl.col("shortfall_fen") > 0).sort(
-        "shortfall_fen", "worker_id", descending=[True, False]).head(TOP_WORKERS)
+    owed = (
+        report.workers.filter(pl.col("shortfall_fen") > 0)
+        .sort("shortfall_fen", "worker_id", descending=[True, False])
+        .head(TOP_WORKERS)
+    )
     if owed.height:
-        top = _table(t("owed_most", lang), column("worker_id", lang), column("category", lang),
-                     column("findings", lang), column("shortfall_cny", lang), right=2)
+        top = _table(
+            t("owed_most", lang),
+            column("worker_id", lang),
+            column("category", lang),
+            column("findings", lang),
+            column("shortfall_cny", lang),
+            right=2,
+        )
         for row in owed.iter_rows(named=True):
-            top.add_row(escape(row["worker_id"]), label(CATEGORIES, row["category"], lang),
-                        str(row["findings"]), _money(row["shortfall_cny"]))
+            top.add_row(
+                escape(row["worker_id"]),
+                label(CATEGORIES, row["category"], lang),
+                str(row["findings"]),
+                _money(row["shortfall_cny"]),
+            )
         console.print(top)
 
 
@@ -111,8 +146,13 @@ def _issues(report: Report, console: Console) -> None:
         return
     lang = report.lang
     counts = report.issues.group_by("code", "severity").len().sort("code")
-    table = _table(t("issues_by_code", lang), column("code", lang), column("severity", lang),
-                   t("count", lang), right=1)
+    table = _table(
+        t("issues_by_code", lang),
+        column("code", lang),
+        column("severity", lang),
+        t("count", lang),
+        right=1,
+    )
     for code, severity, n in counts.iter_rows():
         table.add_row(escape(code), _severity(severity, lang), str(n))
     console.print(table)
@@ -120,8 +160,13 @@ def _issues(report: Report, console: Console) -> None:
 
 def _first_findings(report: Report, console: Console) -> None:
     lang = report.lang
-    table = _table(t("first_findings", lang), column("rule", lang), column("worker_id", lang),
-                   column("period_start", lang), column("message", lang))
+    table = _table(
+        t("first_findings", lang),
+        column("rule", lang),
+        column("worker_id", lang),
+        column("period_start", lang),
+        column("message", lang),
+    )
     for row in report.findings.head(FIRST_FINDINGS).iter_rows(named=True):
         period = f"{row['period_start']}…{row['period_end']}"
         if row["period_start"] == row["period_end"]:

@@ -19,23 +19,60 @@ from .base import Format, register
 from .model import Report
 from .safety import neutral, neutralise_strings
 
-FINDINGS = ["rule", "rule_name", "severity", "worker_id", "category", "platform", "period_start",
-            "period_end", "observed", "threshold", "unit", "shortfall_cny", "evidence", "basis",
-            "message"]
-WORKERS = ["worker_id", "category", "platform", "district", "area_class", "in_scope",
-           "days_worked", "hours", "pay_cny", "eligible_pay_cny", "effective_hourly_cny",
-           "findings", "shortfall_cny"]
+FINDINGS = [
+    "rule",
+    "rule_name",
+    "severity",
+    "worker_id",
+    "category",
+    "platform",
+    "period_start",
+    "period_end",
+    "observed",
+    "threshold",
+    "unit",
+    "shortfall_cny",
+    "evidence",
+    "basis",
+    "message",
+]
+WORKERS = [
+    "worker_id",
+    "category",
+    "platform",
+    "district",
+    "area_class",
+    "in_scope",
+    "days_worked",
+    "hours",
+    "pay_cny",
+    "eligible_pay_cny",
+    "effective_hourly_cny",
+    "findings",
+    "shortfall_cny",
+]
 ISSUES = ["code", "severity", "table", "path", "row", "column", "value", "message"]
 PARAMETERS = ["name", "value", "unit", "area_class", "effective_from", "reference", "verified"]
 NUMBER_FORMATS = {
-    "shortfall_cny": "#,##0.00", "pay_cny": "#,##0.00", "eligible_pay_cny": "#,##0.00",
-    "effective_hourly_cny": "#,##0.00", "hours": "0.00", "observed": "0.00",
+    "shortfall_cny": "#,##0.00",
+    "pay_cny": "#,##0.00",
+    "eligible_pay_cny": "#,##0.00",
+    "effective_hourly_cny": "#,##0.00",
+    "hours": "0.00",
+    "observed": "0.00",
     "threshold": "0.00",
 }
-SEVERITY_FILL = {"error": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
-                 "warning": {"bg_color": "#FFEB9C", "font_color": "#9C5700"}}
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False, "constant_memory": True, "use_zip64": True}
+SEVERITY_FILL = {
+    "error": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "warning": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+}
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "constant_memory": True,
+    "use_zip64": True,
+}
 MAX_WIDTH = 60
 EXCEL_ROWS = 1_048_575  # below the header; xlsxwriter would silently drop any further row
 
@@ -48,9 +85,13 @@ def _widths(frame: pl.DataFrame) -> dict[str, int]:
     """Column widths from the title and the first rows (the full column may be 500k rows)."""
     sample = frame.head(200)
     return {
-        name: min(MAX_WIDTH, 2 + max(
-            [_width(name)] + [_width(str(v)) for v in sample[name].to_list() if v is not None]
-        ))
+        name: min(
+            MAX_WIDTH,
+            2
+            + max(
+                [_width(name)] + [_width(str(v)) for v in sample[name].to_list() if v is not None]
+            ),
+        )
         for name in frame.columns
     }
 
@@ -71,16 +112,21 @@ class _Book:
         self.lang = lang
         self.bold = self.wb.add_format({"bold": True})
         self.header = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        self.formats = {f: self.wb.add_format({"num_format": f})
-                        for f in {*NUMBER_FORMATS.values(), "yyyy-mm-dd"}}
+        self.formats = {
+            f: self.wb.add_format({"num_format": f})
+            for f in {*NUMBER_FORMATS.values(), "yyyy-mm-dd"}
+        }
         self.fills = {s: self.wb.add_format(f) for s, f in SEVERITY_FILL.items()}
 
     def block(self, ws: Any, top: int, frame: pl.DataFrame) -> None:
         """`frame` (canonical column names) as a titled table with its rows from row `top`."""
         data = _localised(frame, frame.columns, self.lang)
-        formats = [self.formats["yyyy-mm-dd"] if dtype == pl.Date
-                   else self.formats.get(NUMBER_FORMATS.get(name, ""))
-                   for name, dtype in frame.schema.items()]
+        formats = [
+            self.formats["yyyy-mm-dd"]
+            if dtype == pl.Date
+            else self.formats.get(NUMBER_FORMATS.get(name, ""))
+            for name, dtype in frame.schema.items()
+        ]
         ws.write_row(top, 0, data.columns, self.header)
         for i, row in enumerate(data.iter_rows(), start=top + 1):
             for j, value in enumerate(row):
@@ -97,9 +143,18 @@ class _Book:
         if "severity" in columns:
             j = columns.index("severity")
             for severity, fill in self.fills.items():
-                ws.conditional_format(1, j, max(1, frame.height), j, {
-                    "type": "cell", "criteria": "==",
-                    "value": f'"{SEVERITIES[severity][self.lang]}"', "format": fill})
+                ws.conditional_format(
+                    1,
+                    j,
+                    max(1, frame.height),
+                    j,
+                    {
+                        "type": "cell",
+                        "criteria": "==",
+                        "value": f'"{SEVERITIES[severity][self.lang]}"',
+                        "format": fill,
+                    },
+                )
         self.block(ws, 0, frame)
 
     def summary(self, report: Report) -> None:
@@ -121,8 +176,12 @@ class _Book:
             (t("total_shortfall", lang), s["shortfall_cny"]),
         ]
         if report.truncated:
-            rows.append((t("findings", lang), t("truncated", lang, shown=report.findings.height,
-                                                 total=report.total_findings)))
+            rows.append(
+                (
+                    t("findings", lang),
+                    t("truncated", lang, shown=report.findings.height, total=report.total_findings),
+                )
+            )
         if report.findings.height > EXCEL_ROWS:
             rows.append((t("findings", lang), t("xlsx_rows_capped", lang, shown=EXCEL_ROWS)))
         for i, (key, value) in enumerate(rows, start=2):
@@ -134,13 +193,31 @@ class _Book:
                 ws.write_number(i, 1, value, money)
         top = len(rows) + 3
         ws.write_string(top, 0, t("by_rule", lang), self.bold)
-        self.block(ws, top + 1, report.rule_totals.select(
-            "rule", "rule_name", "severity", "findings", "shortfall_cny"))
+        self.block(
+            ws,
+            top + 1,
+            report.rule_totals.select("rule", "rule_name", "severity", "findings", "shortfall_cny"),
+        )
         top += report.rule_totals.height + 3
         ws.write_string(top, 0, t("inputs", lang), self.bold)
-        self.block(ws, top + 1, pl.DataFrame([vars(f) for f in report.inputs], schema={
-            c: pl.String if c in ("table", "path", "sha256") else pl.Int64
-            for c in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")}))
+        self.block(
+            ws,
+            top + 1,
+            pl.DataFrame(
+                [vars(f) for f in report.inputs],
+                schema={
+                    c: pl.String if c in ("table", "path", "sha256") else pl.Int64
+                    for c in (
+                        "table",
+                        "path",
+                        "sha256",
+                        "rows_read",
+                        "rows_audited",
+                        "rows_rejected",
+                    )
+                },
+            ),
+        )
 
 
 @register
