@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sys
 from datetime import date
 from pathlib import Path
@@ -123,8 +124,11 @@ def test_gb18030_found_only_after_its_head_is_read_once_in_parts(exports, tmp_pa
     assert "骑手99" in parted.dataset.issues.get_column("value").to_list()  # D008, read right
 
 
-def test_estimated_orders_reads_parquet_metadata_and_sizes_text(exports: Path) -> None:
+def test_estimated_orders_reads_parquet_metadata_and_sizes_text(exports: Path, tmp_path) -> None:
     parquet = exports / "orders_2.parquet"
     assert estimated_orders([parquet]) == pl.read_parquet(parquet).height
     text = exports / "orders_1.csv"
     assert estimated_orders([text]) == text.stat().st_size // 90
+    packed = tmp_path / "orders.csv.gz"
+    packed.write_bytes(gzip.compress(text.read_bytes()))
+    assert estimated_orders([packed]) == packed.stat().st_size * 8 // 90
