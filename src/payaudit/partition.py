@@ -9,11 +9,12 @@ buckets so that no pass holds more than a part's share of the hashes."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def estimated_orders(files: list[Path]) -> int:
 def _parts(files: dict[str, list[Path]], orders_at_once: int, orders_per_part: int) -> int:
     """How many parts to audit the files in (1: at once)."""
     orders = estimated_orders(files.get("orders", []))
-    return 1 if orders <= orders_at_once else max(1, math.ceil(orders / orders_per_part))
+    return 1 if orders <= orders_at_once else math.ceil(orders / orders_per_part)
 
 
 def audit_files(
@@ -79,10 +80,7 @@ def audit_files(
         dataset = load_files(files, settings, sheet)
         status("Auditing…")
         return run_audit(dataset, settings, rules, date_from, date_to)
-    with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
-        split = _Split(files, settings, sheet, Path(workdir), parts)
-        status(f"Splitting the input into {parts} parts by worker…")
-        split.write()
+    with _split(files, settings, sheet, parts, status) as split:
         if date_from is None or date_to is None:
             first, last = split.span(status)
             start, end = whole_periods(first, last, settings.period)
@@ -116,15 +114,22 @@ def validate_files(
     parts = _parts(files, orders_at_once, orders_per_part)
     if parts == 1:
         return load_files(files, settings, sheet)
-    with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
-        split = _Split(files, settings, sheet, Path(workdir), parts)
-        status(f"Splitting the input into {parts} parts by worker…")
-        split.write()
+    with _split(files, settings, sheet, parts, status) as split:
         datasets = []
         for part in range(parts):
             status(f"Validating part {part + 1} of {parts}…")
             datasets.append(_slim(split.dataset(part)))
     return _combine(datasets, files)
+
+
+@contextlib.contextmanager
+def _split(files, settings: Settings, sheet: str | None, parts: int, status) -> Iterator[_Split]:
+    """The input written in parts to a temporary folder, removed when done with."""
+    with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
+        status(f"Splitting the input into {parts} parts by worker…")
+        split = _Split(files, settings, sheet, Path(workdir), parts)
+        split.write()
+        yield split
 
 
 def _slim(dataset: Dataset) -> Dataset:
@@ -144,13 +149,13 @@ class _Split:
         self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
         self.repeats: dict[str, pl.DataFrame] = {}
 
-    def _split_tables(self) -> list[str]:
-        return [t for t in self.files if "worker_id" in contract(t).names]
-
     def write(self) -> None:
         for table, table_files in self.files.items():
-            if table not in self._split_tables():
-                parts = [self._read(table, p) for p in table_files]
+            if "worker_id" not in contract(table).names:
+                parts = [
+                    read_table(table, p, self.settings, self.sheet, self.workdir)
+                    for p in table_files
+                ]
                 self.whole[table] = pl.concat(parts, how="diagonal_relaxed")
                 continue
             hashed = [c.name for c in contract(table).columns if c.unique and c.name != "worker_id"]
@@ -174,9 +179,6 @@ class _Split:
             frame.sink_parquet(target, mkdir=True)
 
         canonical(table, path, self.settings, self.sheet, self.workdir, sink)
-
-    def _read(self, table: str, path: Path) -> pl.DataFrame:
-        return read_table(table, path, self.settings, self.sheet, self.workdir)
 
     def _files(self, table: str, part: str) -> list[str]:
         """The files of a part ("*": all) in input order: by source file, then as written
