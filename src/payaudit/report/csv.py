@@ -9,26 +9,8 @@ from typing import BinaryIO
 from payaudit.i18n import column
 
 from .base import Format, register
-from .model import Report
+from .model import FINDING_COLUMNS, Report
 from .safety import neutralise_strings
-
-COLUMNS = [
-    "rule",
-    "rule_name",
-    "severity",
-    "worker_id",
-    "category",
-    "platform",
-    "period_start",
-    "period_end",
-    "observed",
-    "threshold",
-    "unit",
-    "shortfall_cny",
-    "evidence",
-    "basis",
-    "message",
-]
 
 
 @register
@@ -37,6 +19,6 @@ class CsvFormat(Format):
     suffix = ".csv"
 
     def write(self, report: Report, out: BinaryIO) -> None:
-        frame = neutralise_strings(report.findings.select(COLUMNS))
-        frame = frame.rename({c: column(c, report.lang) for c in COLUMNS})
+        frame = neutralise_strings(report.findings.select(FINDING_COLUMNS))
+        frame = frame.rename({c: column(c, report.lang) for c in FINDING_COLUMNS})
         frame.write_csv(out, include_bom=True)

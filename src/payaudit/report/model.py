@@ -25,6 +25,25 @@ from payaudit.rules.base import all_rules
 
 from .redact import Redactor, known_worker_ids
 
+# The findings as the tabular reports (CSV, Excel) show them, in this order.
+FINDING_COLUMNS = [
+    "rule",
+    "rule_name",
+    "severity",
+    "worker_id",
+    "category",
+    "platform",
+    "period_start",
+    "period_end",
+    "observed",
+    "threshold",
+    "unit",
+    "shortfall_cny",
+    "evidence",
+    "basis",
+    "message",
+]
+
 
 @dataclass
 class Report:

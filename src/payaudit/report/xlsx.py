@@ -16,26 +16,9 @@ from payaudit import __version__
 from payaudit.i18n import CATEGORIES, SEVERITIES, UNITS, column, labels, t
 
 from .base import Format, register
-from .model import Report
+from .model import FINDING_COLUMNS, Report
 from .safety import neutral, neutralise_strings
 
-FINDINGS = [
-    "rule",
-    "rule_name",
-    "severity",
-    "worker_id",
-    "category",
-    "platform",
-    "period_start",
-    "period_end",
-    "observed",
-    "threshold",
-    "unit",
-    "shortfall_cny",
-    "evidence",
-    "basis",
-    "message",
-]
 WORKERS = [
     "worker_id",
     "category",
@@ -229,7 +212,7 @@ class XlsxFormat(Format):
     def write(self, report: Report, out: BinaryIO) -> None:
         book, lang = _Book(out, report.lang), report.lang
         book.summary(report)
-        book.sheet(t("findings", lang), report.findings, FINDINGS)
+        book.sheet(t("findings", lang), report.findings, FINDING_COLUMNS)
         book.sheet(t("workers", lang), report.workers, WORKERS)
         book.sheet(t("data_issues", lang), report.issues, ISSUES)
         book.sheet(t("parameters", lang), report.parameters, PARAMETERS)
