@@ -8,15 +8,15 @@ from decimal import Decimal
 
 import polars as pl
 
-from payaudit.audit import run_audit
-from payaudit.audit_context import AuditContext, build_context
-from payaudit.audit_inputs import canonical_schema
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset
+from payaudit.engine.context import AuditContext, build_context
+from payaudit.engine.inputs import canonical_schema
+from payaudit.engine.run import run_audit
 from payaudit.money import cny_to_fen
 from payaudit.rulepack import load_pack
-from payaudit.rules.base import select_rules
+from payaudit.rules import select_rules
 
 ORDER_FIELDS = ("order_id", "worker_id", "accepted_at", "completed_at", "pay")
 SHIFT_FIELDS = ("worker_id", "start", "end", "kind")

@@ -8,13 +8,13 @@ import polars as pl
 import pytest
 
 from helpers import audit, context, dataset
-from payaudit.audit import run_audit
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA
+from payaudit.engine.findings import FINDING_SCHEMA
+from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA
+from payaudit.engine.run import run_audit
 from payaudit.errors import ConfigError
-from payaudit.findings import FINDING_SCHEMA
-from payaudit.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA
-from payaudit.rules.base import select_rules
+from payaudit.rules import select_rules
 
 ORDERS = [
     # W2 first in the file: findings are still sorted by worker, period, rule.

@@ -149,7 +149,7 @@ def test_calendar_outside_the_rules_is_exit_2():
 def test_rules_lists_registered_rules():
     result = run("rules", "--date", "2025-01-01")
     assert result.exit_code == 0, result.output
-    from payaudit.rules.base import all_rules
+    from payaudit.rules import all_rules
 
     for code in all_rules():
         assert code in result.output

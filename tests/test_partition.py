@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from payaudit.config import Settings
-from payaudit.partition import audit_files, estimated_orders, validate_files
-from payaudit.rules.base import select_rules
+from payaudit.engine.parts import audit_files, estimated_orders, validate_files
+from payaudit.rules import select_rules
 from payaudit.sample import write_sample
 
 

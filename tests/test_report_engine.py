@@ -14,10 +14,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from helpers import audit, dataset
-from payaudit.audit import run_audit
 from payaudit.cli import app
+from payaudit.engine.run import run_audit
 from payaudit.report import ReportOptions, emit
-from payaudit.rules.base import all_rules
+from payaudit.rules import all_rules
 
 ORDERS = [
     ("o1", "W1", "2024-12-30 08:00", "2024-12-30 17:30", 100),  # long day, low pay
@@ -72,7 +72,7 @@ def fake_loader(monkeypatch, ds):
     def audit(paths, explicit, settings, rules, *args, **kwargs):
         return run_audit(ds, settings, rules)
 
-    monkeypatch.setattr("payaudit.partition.audit_files", audit)
+    monkeypatch.setattr("payaudit.engine.parts.audit_files", audit)
 
 
 def test_check_json_on_stdout_summary_on_stderr(monkeypatch, ds, tmp_path):

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from payaudit.i18n import CATEGORIES, COLUMNS, SEVERITIES, TEXT, column
 from payaudit.report import ReportOptions, emit
-from payaudit.rules.base import all_rules
+from payaudit.rules import all_rules
 from test_report_helpers import EVIL, ID_NUMBER, NAME, PHONE, make_result, stub_rule  # noqa: F401
 
 ALL = ["json", "csv", "parquet", "xlsx", "html"]

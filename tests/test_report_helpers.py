@@ -12,8 +12,8 @@ import pytest
 
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset, InputFile
-from payaudit.findings import FINDING_SCHEMA
-from payaudit.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
+from payaudit.engine.findings import FINDING_SCHEMA
+from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.rules.base import REGISTRY, Rule
 
 EVIL = '=HYPERLINK("http://x")'

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from payaudit import sample
 from payaudit.cli import app
 from payaudit.config import Settings
+from payaudit.sample import generator as sample
 from payaudit.sample import write_sample
 
 AUDITED = ["MW001", "HP001", "FT001", "FT002"]
@@ -29,8 +29,8 @@ def _truth(folder: Path) -> pl.DataFrame:
 
 def _audit(paths: list[Path], rules: list[str]) -> pl.DataFrame:
     io = pytest.importorskip("payaudit.io", reason="the loader (payaudit.io) is not there yet")
-    from payaudit.audit import run_audit
-    from payaudit.rules.base import select_rules
+    from payaudit.engine.run import run_audit
+    from payaudit.rules import select_rules
 
     dataset = io.load_dataset(paths, {}, Settings())
     assert dataset.issues.filter(pl.col("severity") == "error").height == 0

@@ -172,7 +172,7 @@ def test_uniqueness_is_proven_by_distinct_hashes_and_checked_exactly_otherwise()
     duplicate) leave the column to that check, which reports every later occurrence."""
     import polars as pl
 
-    from payaudit.audit_inputs import canonical_schema
+    from payaudit.engine.inputs import canonical_schema
     from payaudit.schema import _distinct_hashes, validate
 
     base = {"worker_id": ["W1"] * 4, "_path": "o.csv", "_row": [2, 3, 4, 5]}

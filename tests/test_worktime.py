@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import context, dataset
-from payaudit import worktime
 from payaudit.config import Settings
+from payaudit.engine import worktime
 
 
 def _intervals(*rows: tuple[str, str, str]) -> pl.LazyFrame:

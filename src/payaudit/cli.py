@@ -122,9 +122,9 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
-    from payaudit.partition import audit_files
+    from payaudit.engine.parts import audit_files
     from payaudit.report import ReportOptions, emit
-    from payaudit.rules.base import select_rules
+    from payaudit.rules import select_rules
 
     settings = settings_from(
         config,
@@ -215,7 +215,7 @@ def calendar(year: Annotated[int, typer.Argument(help="Year, e.g. 2025.")]) -> N
 def rules(on: DateOpt = None, config: ConfigOpt = None) -> None:
     """Every rule: code, name, severity, who it applies to, thresholds in force on a day."""
     from payaudit.rulepack import load_pack
-    from payaudit.rules.base import all_rules
+    from payaudit.rules import all_rules
     from payaudit.views import rules_table
 
     settings = settings_from(config)
@@ -234,7 +234,7 @@ def rule(
 ) -> None:
     """Explain one rule: what it checks, why, legal basis, parameters in force, an example."""
     from payaudit.rulepack import load_pack
-    from payaudit.rules.base import all_rules
+    from payaudit.rules import all_rules
     from payaudit.views import rule_view
 
     found = all_rules().get(code.strip().upper())
@@ -263,7 +263,7 @@ def validate(
     config: ConfigOpt = None,
 ) -> None:
     """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
-    from payaudit.partition import validate_files
+    from payaudit.engine.parts import validate_files
     from payaudit.views import issues_text, validation_summary
 
     # --output without --format: the file's extension says which.

@@ -171,6 +171,6 @@ def labels(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
 
 def rule_names(lang: str) -> dict[str, str]:
     """Rule code -> its name in `lang`, for every registered rule."""
-    from payaudit.rules.base import all_rules
+    from payaudit.rules import all_rules
 
     return {code: rule.name.get(lang, code) for code, rule in all_rules().items()}

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from payaudit.engine.result import AuditResult
 from payaudit.errors import ConfigError
 from payaudit.i18n import LANGS, t
-from payaudit.result import AuditResult
 
 from . import csv, html, json, parquet, terminal, xlsx  # noqa: F401  (each registers its format)
 from .base import FORMATS, Format, get

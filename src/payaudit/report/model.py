@@ -16,12 +16,12 @@ from typing import Any
 
 import polars as pl
 
-from payaudit.audit import message
 from payaudit.dataset import InputFile
-from payaudit.findings import SEVERITIES
+from payaudit.engine.findings import SEVERITIES
+from payaudit.engine.result import AuditResult
+from payaudit.engine.run import message
 from payaudit.i18n import rule_names
-from payaudit.result import AuditResult
-from payaudit.rules.base import all_rules
+from payaudit.rules import all_rules
 
 from .redact import Redactor, known_worker_ids
 

@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import polars as pl
 
-from payaudit.findings import FINDING_SCHEMA
+from payaudit.engine.findings import FINDING_SCHEMA
 
 from .base import Format, register
 from .model import Report, cny_text

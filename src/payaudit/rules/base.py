@@ -8,13 +8,12 @@ over the audit context. Thresholds come from the rule pack via `ctx.pack`, never
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 
 if TYPE_CHECKING:
-    from payaudit.audit import AuditContext
+    from payaudit.engine.context import AuditContext
 
 CATEGORIES = ("employee", "platform_managed", "independent")
 
@@ -50,33 +49,3 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"duplicate rule code {cls.code}")
     REGISTRY[cls.code] = cls
     return cls
-
-
-def all_rules() -> dict[str, type[Rule]]:
-    # Importing the families fills the registry.
-    import payaudit.rules  # noqa: F401
-
-    return dict(sorted(REGISTRY.items()))
-
-
-def matches(code: str, patterns: Iterable[str]) -> bool:
-    return any(code.startswith(p.upper()) for p in patterns)
-
-
-def select_rules(
-    select: Iterable[str] | None = None, ignore: Iterable[str] = ()
-) -> list[type[Rule]]:
-    """Rules chosen ruff-style: codes or prefixes to select (all when empty), minus ignored ones.
-    A pattern that matches no rule is an error the caller reports with exit 2."""
-    rules = all_rules()
-    select, ignore = list(select or []), list(ignore)
-    for pattern in select + ignore:
-        if not any(code.startswith(pattern.upper()) for code in rules):
-            from payaudit.errors import ConfigError
-
-            raise ConfigError(f"Unknown rule code or prefix '{pattern}'; see `payaudit rules`.")
-    return [
-        rule
-        for code, rule in rules.items()
-        if (not select or matches(code, select)) and not matches(code, ignore)
-    ]

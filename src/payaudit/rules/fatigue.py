@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext, evidence
+from payaudit.engine.context import AuditContext, evidence
+from payaudit.engine.worktime import stretch_orders
 from payaudit.rules.base import Rule, register
-from payaudit.worktime import stretch_orders
 
 # The numbers come from a recommended national standard applied to the seed's fatigue
 # reminders (rule pack note), not from a binding figure: hence warnings.

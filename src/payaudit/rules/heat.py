@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext, evidence
+from payaudit.engine.context import AuditContext, evidence
 from payaudit.rulepack import canonical_district_expr
 from payaudit.rules.base import Rule, register
 from payaudit.rules.overtime import employee_days, hours, scaled

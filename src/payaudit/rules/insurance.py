@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext
+from payaudit.engine.context import AuditContext
 from payaudit.rules.base import Rule, register
 from payaudit.rules.payment import select_findings
 

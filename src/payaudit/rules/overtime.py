@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import RATIO_DEN, AuditContext, cny, ratio_num
+from payaudit.engine.context import RATIO_DEN, AuditContext, cny, ratio_num
 from payaudit.money import div_half_up
 from payaudit.rules.base import Rule, register
 from payaudit.rules.holiday import WORKING_DAYS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext, cny
+from payaudit.engine.context import AuditContext, cny
 from payaudit.rules.base import Rule, register
 from payaudit.rules.overtime import employee_days, hours, periods, scaled
 from payaudit.rules.payment import payout_findings, payouts, period_days, select_findings

@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext, cny, evidence
+from payaudit.engine.context import AuditContext, cny, evidence
 from payaudit.rules.base import Rule, register
 
 MONEY = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext, cny, evidence
+from payaudit.engine.context import AuditContext, cny, evidence
 from payaudit.money import div_half_up
 from payaudit.rules.base import Rule, register
 from payaudit.rules.payment import payout_findings, payouts, period_days

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from payaudit.sample_blocks import CHAIN, FT001_DAY, FT002_DAY, Orders
-from payaudit.sample_roster import CATEGORIES, VIOLATIONS
+from payaudit.sample.blocks import CHAIN, FT001_DAY, FT002_DAY, Orders
+from payaudit.sample.roster import CATEGORIES, VIOLATIONS
 
 MW, HP = VIOLATIONS.index("MW001"), VIOLATIONS.index("HP001")
 TRUTH_SCHEMA = {

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from payaudit.sample_roster import VIOLATIONS
+from payaudit.sample.roster import VIOLATIONS
 
 K = 28  # most orders in one block; a block whose draws run out just ends early
 NORMAL, FT001_DAY, FT002_DAY = 0, 1, 2

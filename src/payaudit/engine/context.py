@@ -10,11 +10,11 @@ from functools import cached_property
 
 import polars as pl
 
-from payaudit import worktime
-from payaudit.audit_inputs import DEFAULT_AREA_CLASS, area_issues, resolve_workers, table_frame
 from payaudit.calendar import calendar_frame
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
+from payaudit.engine import worktime
+from payaudit.engine.inputs import DEFAULT_AREA_CLASS, area_issues, resolve_workers, table_frame
 from payaudit.rulepack import RulePack
 
 

@@ -22,9 +22,9 @@ import polars as pl
 from payaudit.calendar import calendar_frame
 from payaudit.errors import ConfigError
 from payaudit.rulepack import load_pack
-from payaudit.sample_chunk import ORDER_MONEY, PAYOUT_MONEY, Calendar, generate
-from payaudit.sample_roster import CATEGORIES, DISTRICT_NAMES, DISTRICTS, build_roster, roster_frame
-from payaudit.sample_write import ChineseOrdersWriter, TableWriter, money_text
+from payaudit.sample.chunk import ORDER_MONEY, PAYOUT_MONEY, Calendar, generate
+from payaudit.sample.roster import CATEGORIES, DISTRICT_NAMES, DISTRICTS, build_roster, roster_frame
+from payaudit.sample.write import ChineseOrdersWriter, TableWriter, money_text
 
 FORMATS = ("csv", "parquet")
 TABLES = ("orders", "shifts", "payouts", "workers", "weather")

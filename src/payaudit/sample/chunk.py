@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from payaudit.sample_blocks import (
+from payaudit.sample.blocks import (
     EMPLOYEE_SHIFTS,
     Orders,
     block_orders,
@@ -20,7 +20,7 @@ from payaudit.sample_blocks import (
     merged_minutes,
     worked_days,
 )
-from payaudit.sample_pay import (
+from payaudit.sample.pay import (
     Chunk,
     base_pay,
     holiday_pay,
@@ -28,7 +28,7 @@ from payaudit.sample_pay import (
     truth,
     truth_rows,
 )
-from payaudit.sample_roster import DISTRICT_NAMES, DISTRICT_P, DISTRICTS, PLATFORMS, Roster
+from payaudit.sample.roster import DISTRICT_NAMES, DISTRICT_P, DISTRICTS, PLATFORMS, Roster
 
 _US_PER_MIN, _US_PER_DAY = 60_000_000, 86_400_000_000
 _DEPOSIT_FEN = 30_000  # a 300 CNY deposit (押金), PY004

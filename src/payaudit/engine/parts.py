@@ -20,15 +20,15 @@ from pathlib import Path
 
 import polars as pl
 
-from payaudit.audit import run_audit
-from payaudit.audit_context import data_days, whole_periods
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset
-from payaudit.findings import SORT_KEYS
+from payaudit.engine.context import data_days, whole_periods
+from payaudit.engine.findings import SORT_KEYS
+from payaudit.engine.result import AuditResult
+from payaudit.engine.run import run_audit
 from payaudit.io import assemble, canonical, find_files, load_files, read_table
 from payaudit.io.text import sha256
-from payaudit.result import AuditResult
 from payaudit.rules.base import Rule
 from payaudit.schema import REPEAT
 

@@ -8,13 +8,13 @@ from datetime import date
 
 import polars as pl
 
-from payaudit.audit_context import AuditContext, build_context
 from payaudit.calendar import unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
-from payaudit.findings import FINDING_SCHEMA, SORT_KEYS, conform
+from payaudit.engine.context import AuditContext, build_context
+from payaudit.engine.findings import FINDING_SCHEMA, SORT_KEYS, conform
+from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.i18n import UNITS
-from payaudit.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.rulepack import RulePack, load_pack
 from payaudit.rules.base import Rule
 
