@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint clean
+.PHONY: setup demo test bench lint docs clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+# docs/inputs.md and docs/rules.md are generated from the contracts, the rules and the rule pack.
+docs: setup
+	$(BIN)/python -m payaudit.docs docs
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info
