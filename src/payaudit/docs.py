@@ -152,9 +152,19 @@ def _values(pack: RulePack, name: str) -> list[str]:
     return [head, "", *table(("from", "value", "reference", "verified"), rows), ""]
 
 
+def _heading(rule: type[Rule]) -> str:
+    return f"{rule.code} {rule.name['en']} ({rule.name['zh']})"
+
+
+def _anchor(rule: type[Rule]) -> str:
+    """GitHub's anchor of a rule's heading: lower case, spaces to hyphens, punctuation dropped."""
+    heading = _heading(rule).lower().replace(" ", "-")
+    return "".join(ch for ch in heading if ch.isalnum() or ch in "-_")
+
+
 def _rule_section(rule: type[Rule], pack: RulePack) -> list[str]:
     lines = [
-        f"## {rule.code} {rule.name['en']} ({rule.name['zh']})",
+        f"## {_heading(rule)}",
         "",
         f"- Severity: {SEVERITY_WHY[rule.severity]}",
         f"- Applies to: {', '.join(f'`{c}`' for c in rule.categories)}",
@@ -192,21 +202,20 @@ def rules_page() -> str:
     lines += table(
         ("code", "name", "名称", "severity", "applies to"),
         [
-            (f"[{code}](#{_anchor(rule)})", rule.name["en"], rule.name["zh"], rule.severity,
-             ", ".join(rule.categories))
+            (
+                f"[{code}](#{_anchor(rule)})",
+                rule.name["en"],
+                rule.name["zh"],
+                rule.severity,
+                ", ".join(rule.categories),
+            )
             for code, rule in rules.items()
         ],
-    )  # fmt: skip
+    )
     lines.append("")
     for rule in rules.values():
         lines += _rule_section(rule, pack)
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _anchor(rule: type[Rule]) -> str:
-    """GitHub's anchor of a rule's heading: lower case, spaces to hyphens, punctuation dropped."""
-    heading = f"{rule.code} {rule.name['en']} ({rule.name['zh']})".lower()
-    return "".join(ch for ch in heading.replace(" ", "-") if ch.isalnum() or ch in "-_")
 
 
 PAGES: dict[str, Callable[[], str]] = {"inputs.md": inputs_page, "rules.md": rules_page}
