@@ -27,7 +27,12 @@ err = Console(stderr=True)
 Paths = Annotated[list[Path] | None, typer.Argument(help="Files or folders of platform exports.")]
 TableFile = Annotated[Path | None, typer.Option(help="Name this table's file explicitly.")]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="Config file (default ./payaudit.toml if present).")
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Config file (default: payaudit.toml, or [tool.payaudit] in pyproject.toml, here "
+        "or in the nearest parent folder).",
+    ),
 ]
 
 
