@@ -130,3 +130,13 @@ def test_the_format_follows_the_output_suffix_and_a_slash_makes_a_folder(tmp_pat
     assert (tmp_path / "new" / "deeper" / "payaudit-report.txt").is_file()
     emit(make_result(tmp_path), [], str(tmp_path / "r.xlsx"), ReportOptions(), QUIET)
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Summary"
+
+
+def test_redact_pseudonymises_the_ids_too(tmp_path):
+    result = gated(tmp_path)
+    out = tmp_path / "redacted.json"
+    emit(result, ["json"], out, ReportOptions(lang="en", redact=True), QUIET)
+    shown = [f["id"] for f in json.loads(out.read_text("utf-8"))["findings"]]
+    # An id hashes the worker's real id: shown as is, it would link the worker across runs.
+    assert not set(shown) & set(result.findings["id"])
+    assert all(i.startswith("P-") for i in shown) and len(set(shown)) == len(shown)

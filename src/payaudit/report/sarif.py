@@ -89,7 +89,7 @@ def _result(code: str, index: dict[str, int], where: pl.Expr, **more: pl.Expr) -
     rule = pl.col(code)
     return pl.struct(
         ruleId=rule,
-        ruleIndex=rule.replace_strict(index, default=None, return_dtype=pl.Int64),
+        ruleIndex=rule.replace_strict(index, default=-1, return_dtype=pl.Int64),  # -1: none
         level=pl.col("severity"),
         message=pl.struct(text=pl.col("message").fill_null(code)),
         locations=where,
