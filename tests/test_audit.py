@@ -10,7 +10,7 @@ import pytest
 from helpers import audit, context, dataset
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA
-from payaudit.engine.findings import FINDING_SCHEMA
+from payaudit.engine.findings import RESULT_SCHEMA
 from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA
 from payaudit.engine.run import run_audit
 from payaudit.errors import ConfigError
@@ -36,7 +36,7 @@ def result():
 
 
 def test_frames_have_their_schemas(result):
-    assert result.findings.schema == pl.Schema(FINDING_SCHEMA)
+    assert result.findings.schema == pl.Schema(RESULT_SCHEMA)
     assert result.workers.schema == pl.Schema(WORKER_SCHEMA)
     assert result.daily.schema == pl.Schema(DAILY_SCHEMA)
     assert result.parameters.schema == pl.Schema(PARAMETER_SCHEMA)

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from rich.console import Console
 
-from payaudit.i18n import CATEGORIES, COLUMNS, SEVERITIES, TEXT, column
+from payaudit.i18n import CATEGORIES, COLUMNS, SEVERITIES, TEXT
 from payaudit.report import ReportOptions, emit
 from payaudit.rules import all_rules
 from test_report_helpers import EVIL, ID_NUMBER, NAME, PHONE, make_result, stub_rule  # noqa: F401
@@ -65,14 +65,14 @@ def test_each_format_carries_the_same_findings(tmp_path):
     raw = files["csv"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     csv = pl.read_csv(files["csv"])
-    assert csv.columns[0] == "Rule" and csv.height == expected.height
-    assert csv["Shortfall (CNY)"].to_list() == [fen / 100 for fen in expected["shortfall_fen"]]
-    assert all(isinstance(json.loads(e), dict) for e in csv["Evidence"])
+    assert csv.columns[:2] == ["id", "rule"] and csv.height == expected.height  # JSON keys
+    assert csv["shortfall_cny"].to_list() == [fen / 100 for fen in expected["shortfall_fen"]]
+    assert all(isinstance(json.loads(e), dict) for e in csv["evidence"])
 
     ws, rows = xlsx_findings(files["xlsx"])
     assert [r["Shortfall (CNY)"] for r in rows] == [fen / 100 for fen in expected["shortfall_fen"]]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:O{len(rows) + 1}"
+    assert ws.auto_filter.ref == f"A1:T{len(rows) + 1}"  # 20 columns
     money = ws.cell(row=2, column=list(rows[0]).index("Shortfall (CNY)") + 1)
     assert money.number_format == "#,##0.00"
     assert ws.conditional_formatting  # severity highlighted
@@ -137,7 +137,7 @@ def test_zh_reports_have_no_english_rule_names(tmp_path):
         "数据问题",
         "参数",
     ]
-    assert pl.read_csv(files["csv"]).columns[0] == column("rule", "zh")
+    assert pl.read_csv(files["csv"]).columns[1] == "rule"  # machine columns in every language
 
 
 @pytest.mark.parametrize("redact", [False, True])

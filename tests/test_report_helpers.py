@@ -12,7 +12,7 @@ import pytest
 
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset, InputFile
-from payaudit.engine.findings import FINDING_SCHEMA
+from payaudit.engine.findings import FINDING_SCHEMA, with_status
 from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.rules.base import REGISTRY, Rule
 
@@ -208,7 +208,7 @@ def make_result(tmp: Path, n: int = 12, ids: list[str] | None = None) -> AuditRe
         issues=issues_frame(tmp),
     )
     return AuditResult(
-        findings=fs,
+        findings=with_status(fs),
         workers=workers_frame(ids, fs),
         daily=daily_frame(ids),
         parameters=parameters_frame(),

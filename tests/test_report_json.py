@@ -15,6 +15,7 @@ from payaudit.report import ReportOptions, emit, plan
 from test_report_helpers import EVIL, make_result, stub_rule  # noqa: F401
 
 FINDING_KEYS = [
+    "id",
     "rule",
     "severity",
     "worker_id",
@@ -29,6 +30,10 @@ FINDING_KEYS = [
     "evidence",
     "basis",
     "message",
+    "baseline",
+    "waiver",
+    "path",
+    "row",
 ]
 
 
@@ -45,7 +50,15 @@ def run(tmp_path, *formats, **options):
 def test_json_has_spec_fields_in_order(tmp_path):
     result, out = run(tmp_path, "json")
     doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
-    assert list(doc) == ["payaudit_version", "manifest", "summary", "findings", "data_issues"]
+    assert list(doc) == [
+        "payaudit_version",
+        "manifest",
+        "summary",
+        "findings",
+        "data_issues",
+        "resolved",
+        "warnings",
+    ]
     assert list(doc["manifest"])[:5] == [
         "generated_at",
         "jurisdiction",
@@ -70,6 +83,10 @@ def test_json_has_spec_fields_in_order(tmp_path):
         "findings_by_severity",
         "shortfall_cny",
         "truncated",
+        "new",
+        "known",
+        "resolved",
+        "waived",
     ]
     assert len(doc["findings"]) == result.findings.height == 12
     first = doc["findings"][0]

@@ -27,7 +27,12 @@ err = Console(stderr=True)
 Paths = Annotated[list[Path] | None, typer.Argument(help="Files or folders of platform exports.")]
 TableFile = Annotated[Path | None, typer.Option(help="Name this table's file explicitly.")]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="Config file (default ./payaudit.toml if present).")
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Config file (default: payaudit.toml, or [tool.payaudit] in pyproject.toml, here "
+        "or in the nearest parent folder).",
+    ),
 ]
 
 
@@ -82,9 +87,16 @@ def handled(command):
 
 Formats = Annotated[
     list[str] | None,
-    typer.Option("--format", "-f", help="table, json, csv, xlsx, parquet or html; repeatable."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, json, csv, xlsx, parquet, html, sarif, junit or github; repeatable "
+        "(default: the one --output's suffix names, else table).",
+    ),
 ]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Report file (or folder).")]
+Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="Report file, or folder (ending in /).")
+]
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -113,6 +125,13 @@ def check(
     lang: Annotated[str | None, typer.Option(help="zh or en.")] = None,
     redact: Annotated[bool, typer.Option(help="Pseudonymise worker ids.")] = False,
     max_findings: Annotated[int | None, typer.Option(help="Report at most N findings.")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="An earlier JSON report or baseline: its findings are known, not new."),
+    ] = None,
+    labels: Annotated[
+        bool, typer.Option(help="CSV column titles in --lang, not JSON keys.")
+    ] = False,
     config: ConfigOpt = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Rule pack.")] = None,
     default_category: Annotated[str | None, typer.Option(help="Category without roster.")] = None,
@@ -123,6 +142,7 @@ def check(
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.parts import audit_files
+    from payaudit.gate import apply_gate, read_baseline
     from payaudit.report import ReportOptions, emit
     from payaudit.rules import select_rules
 
@@ -147,23 +167,46 @@ def check(
     first, last = _date(date_from, "--from"), _date(date_to, "--to")
     if first and last and first > last:
         raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
+    known = read_baseline(baseline) if baseline else None  # a bad baseline fails before the audit
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
         result = audit_files(
             list(paths or []), explicit, settings, rules, sheet, first, last, status=status.update
         )
+    result = apply_gate(result, known, settings.waivers, date.today())
     options = ReportOptions(
         lang=settings.lang,
         redact=redact,
         max_findings=max_findings,
         quiet=quiet,
         verbose=verbose,
+        labels=labels,
     )
-    emit(result, list(formats or ["table"]), output, options, err)
+    emit(result, list(formats or []), output, options, err, summary_to_stdout=True)
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 
 def _explicit(**tables: Path | None) -> dict[str, Path]:
     return {table: path for table, path in tables.items() if path is not None}
+
+
+@app.command("baseline")
+@handled
+def baseline_command(
+    report: Annotated[Path, typer.Argument(help="A JSON report of `payaudit check -f json`.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Baseline file (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a baseline from a JSON report: its findings' ids, for `check --baseline`."""
+    from payaudit.gate import baseline_document, read_baseline
+    from payaudit.report.safety import atomic_write
+
+    text = baseline_document(read_baseline(report), report)
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        atomic_write(output, lambda out: out.write(text.encode()))
+        err.print(f"Wrote the baseline of {report} to {output}.", markup=False, highlight=False)
 
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Day to show (default today).")]

@@ -1,10 +1,14 @@
-"""Settings from `payaudit.toml` (SPEC §6), checked strictly: an unknown key is an error."""
+"""Settings from `payaudit.toml` (SPEC §6), checked strictly: an unknown key is an error. The file
+is the one given, else payaudit.toml in the current folder or its nearest parent, or there a
+pyproject.toml with a [tool.payaudit] table (as ruff finds its settings)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -12,10 +16,23 @@ from payaudit.contracts import TABLES
 from payaudit.errors import ConfigError
 
 DEFAULT_CONFIG = "payaudit.toml"
+PYPROJECT = "pyproject.toml"
 CATEGORIES = ("employee", "platform_managed", "independent")
 FAIL_ON = ("error", "warning", "never")
 PERIODS = ("day", "week", "month")
 BASES = ("orders", "online")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A [[waive]] entry: an accepted exception, kept in reports but never counted."""
+
+    rule: str  # a code or a prefix
+    worker: str  # an id, or a glob (* and ?)
+    reason: str
+    date_from: date | None = None  # the finding's period lies within [from, to]
+    date_to: date | None = None
+    expires: date | None = None  # from the day after, the waiver no longer waives
 
 
 @dataclass
@@ -33,11 +50,13 @@ class Settings:
     allowance_ratio: Decimal = Decimal(0)  # [working_time] allowance_ratio
     params: dict[str, object] = field(default_factory=dict)  # rule-pack overrides
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> header -> canonical
+    waivers: list[Waiver] = field(default_factory=list)  # [[waive]]
     source: str | None = None  # the config file read, if any
 
 
-_TOP_KEYS = {f.name for f in fields(Settings)} - {"basis", "allowance_ratio", "source"}
-_TOP_KEYS |= {"working_time"}
+_TOP_KEYS = {f.name for f in fields(Settings)} - {"basis", "allowance_ratio", "source", "waivers"}
+_TOP_KEYS |= {"working_time", "waive"}
+_WAIVE_KEYS = {"rule", "worker", "from", "to", "reason", "expires"}
 
 
 def _choice(value: object, allowed: tuple[str, ...], key: str, where: str) -> str:
@@ -98,7 +117,39 @@ def parse_config(raw: dict, where: str) -> Settings:
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise ConfigError(f"{where}: [columns.{table}] must map headers to column names.")
         s.columns[table] = dict(mapping)
+    waive = raw.get("waive", [])
+    if not isinstance(waive, list) or not all(isinstance(w, dict) for w in waive):
+        raise ConfigError(f"{where}: 'waive' must be [[waive]] tables.")
+    s.waivers = [_waiver(w, f"{where}: waiver {n}") for n, w in enumerate(waive, start=1)]
     return s
+
+
+def _waiver(raw: dict, where: str) -> Waiver:
+    unknown = sorted(set(raw) - _WAIVE_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}'.")
+    for key in ("rule", "worker", "reason"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ConfigError(f"{where}: '{key}' is required (a non-empty string).")
+    dates = {key: _day(raw.get(key), key, where) for key in ("from", "to", "expires")}
+    return Waiver(
+        rule=raw["rule"].strip().upper(),
+        worker=raw["worker"].strip(),
+        reason=raw["reason"].strip(),
+        date_from=dates["from"],
+        date_to=dates["to"],
+        expires=dates["expires"],
+    )
+
+
+def _day(value: object, key: str, where: str) -> date | None:
+    """A TOML date (2025-01-31) or the same as a string."""
+    if value is None or type(value) is date:  # a TOML date-time is a datetime: refused
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value)
+    raise ConfigError(f"{where}: '{key}' must be a date like 2025-01-31.")
 
 
 def allowance_ratio(value: object, where: str) -> Decimal:
@@ -111,13 +162,30 @@ def allowance_ratio(value: object, where: str) -> Decimal:
     return ratio
 
 
+def find_config(start: Path) -> Path | None:
+    """payaudit.toml, or a pyproject.toml with [tool.payaudit], in `start` or its nearest
+    parent that has either."""
+    for folder in (start, *start.parents):
+        if (folder / DEFAULT_CONFIG).is_file():
+            return folder / DEFAULT_CONFIG
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and "payaudit" in _read(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
 def load_config(path: str | Path | None) -> Settings:
-    """Read `path`, else ./payaudit.toml if present, else the defaults."""
+    """Read `path`, else the file find_config finds from the current folder, else defaults."""
+    path = Path(path) if path is not None else find_config(Path.cwd())
     if path is None:
-        if not Path(DEFAULT_CONFIG).is_file():
-            return Settings()
-        path = DEFAULT_CONFIG
-    path = Path(path)
+        return Settings()
+    raw = _read(path)
+    if path.name == PYPROJECT:
+        raw = raw.get("tool", {}).get("payaudit", {})
+    return parse_config(raw, str(path))
+
+
+def _read(path: Path) -> dict:
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -126,7 +194,7 @@ def load_config(path: str | Path | None) -> Settings:
         raise ConfigError(f"Config file {path} cannot be read: {exc}.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
-    return parse_config(raw, str(path))
+    return raw
 
 
 def check_choices(settings: Settings) -> None:

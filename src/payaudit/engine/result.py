@@ -8,6 +8,7 @@ import polars as pl
 
 from payaudit.config import Settings
 from payaudit.dataset import Dataset
+from payaudit.engine.findings import BASELINE_SCHEMA, counted
 
 # One row per worker seen in the data (independents included, in_scope false).
 WORKER_SCHEMA: dict[str, pl.DataType] = {
@@ -51,7 +52,7 @@ PARAMETER_SCHEMA: dict[str, pl.DataType] = {
 
 @dataclass
 class AuditResult:
-    findings: pl.DataFrame  # findings.FINDING_SCHEMA, sorted by worker, period, rule
+    findings: pl.DataFrame  # findings.RESULT_SCHEMA, sorted by worker, period, rule
     workers: pl.DataFrame  # WORKER_SCHEMA
     daily: pl.DataFrame  # DAILY_SCHEMA
     parameters: pl.DataFrame  # PARAMETER_SCHEMA
@@ -61,8 +62,11 @@ class AuditResult:
     rules: list[str]  # codes of the rules that ran
     warnings: list[str] = field(default_factory=list)  # run-level, e.g. unknown bridging days
     manifest: dict = field(default_factory=dict)  # generated_at, jurisdiction, command line…
+    # The baseline's findings this run no longer has (BASELINE_SCHEMA); empty without a baseline.
+    resolved: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BASELINE_SCHEMA))
 
     def exit_code(self, fail_on: str) -> int:
-        """0 when no finding is at or above `fail_on` (error | warning | never), else 1."""
+        """0 when no finding that counts (neither known to the baseline nor waived) is at or
+        above `fail_on` (error | warning | never), else 1."""
         levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-        return int(self.findings.filter(pl.col("severity").is_in(levels)).height > 0)
+        return int(self.findings.filter(counted(), pl.col("severity").is_in(levels)).height > 0)

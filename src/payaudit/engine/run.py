@@ -12,7 +12,8 @@ from payaudit.calendar import unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.engine.context import AuditContext, build_context
-from payaudit.engine.findings import FINDING_SCHEMA, SORT_KEYS, conform
+from payaudit.engine.findings import FINDING_SCHEMA, SORT_KEYS, conform, with_status
+from payaudit.engine.locate import locations
 from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.i18n import UNITS
 from payaudit.rulepack import RulePack, load_pack
@@ -149,6 +150,7 @@ def run_audit(
     found = found.sort(SORT_KEYS, maintain_order=True)
     # Findings first: a plan that read them twice would run every rule twice.
     findings = found.collect()
+    findings = with_status(findings, locations(findings, ctx))
     workers, daily = pl.collect_all([_workers(ctx, findings.lazy()), _daily(ctx)])
     used = sorted({name for rule in rules for name in rule.params})
     warnings, calendar_issues = _calendar_warnings(ctx.date_from, ctx.date_to, lang)
@@ -163,5 +165,9 @@ def run_audit(
         rule_pack=pack.name,
         rules=[rule.code for rule in rules],
         warnings=warnings,
-        manifest={"jurisdiction": settings.jurisdiction},
+        manifest={
+            "jurisdiction": settings.jurisdiction,
+            "period_from": ctx.date_from.isoformat(),
+            "period_to": ctx.date_to.isoformat(),
+        },
     )

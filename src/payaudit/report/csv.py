@@ -1,6 +1,8 @@
 """CSV: one row per finding, UTF-8 with a BOM (so Excel on a Chinese desktop reads it right),
-column titles in --lang, formula-looking cells neutralised. Values stay machine-readable: codes
-(`error`, `platform_managed`), ISO dates, CNY as numbers, evidence as JSON text."""
+formula-looking cells neutralised. Column titles are the JSON report's keys in every language,
+so that a script reads any run's CSV alike; --labels titles them in --lang for people. Values
+stay machine-readable: codes (`error`, `platform_managed`), ISO dates, CNY as numbers, evidence
+as one JSON cell; rule names and messages follow --lang."""
 
 from __future__ import annotations
 
@@ -20,5 +22,6 @@ class CsvFormat(Format):
 
     def write(self, report: Report, out: BinaryIO) -> None:
         frame = neutralise_strings(report.findings.select(FINDING_COLUMNS))
-        frame = frame.rename({c: column(c, report.lang) for c in FINDING_COLUMNS})
+        if report.labels:
+            frame = frame.rename({c: column(c, report.lang) for c in FINDING_COLUMNS})
         frame.write_csv(out, include_bom=True)

@@ -4,7 +4,10 @@ vectorised expression, so hundreds of thousands of findings need no Python loop 
 
 SPEC §5 fields in their order; where SPEC is silent: `manifest.command_line` (sys.argv) follows
 `inputs`, and `manifest.parameters` maps a name to its value, or to a list of
-{value, area_class, effective_from} when it has several (by area class or date)."""
+{value, area_class, effective_from} when it has several (by area class or date). Each finding
+ends with the CI gate's marks (`baseline` new | known, `waiver` reason or null) and where its
+first evidence row is (`path`, `row`); after the data issues come the baseline's `resolved`
+findings and the run's `warnings`."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from .base import Format, register
 from .model import Report
 
 FINDING_HEAD = [
+    "id",
     "rule",
     "severity",
     "worker_id",
@@ -31,7 +35,7 @@ FINDING_HEAD = [
     "unit",
     "shortfall_cny",
 ]
-FINDING_TAIL = ["basis", "message"]
+FINDING_TAIL = ["basis", "message", "baseline", "waiver", "path", "row"]
 ISSUE_FIELDS = ["code", "severity", "table", "path", "row", "column", "value", "message"]
 CHUNK = 50_000  # rows encoded and written at a time: bounded memory
 
@@ -72,6 +76,10 @@ def issue_lines(issues: pl.DataFrame) -> pl.Series:
     return issues.select(_object(ISSUE_FIELDS)).to_series()
 
 
+def resolved_lines(resolved: pl.DataFrame) -> pl.Series:
+    return resolved.select(_object(list(resolved.columns))).to_series()
+
+
 def _write_array(out: BinaryIO, frame: pl.DataFrame, encode) -> None:
     if frame.height == 0:
         out.write(b"[]")
@@ -98,12 +106,17 @@ class JsonFormat(Format):
             "summary": report.summary,
             "findings": "@@findings@@",
             "data_issues": "@@data_issues@@",
+            "resolved": "@@resolved@@",
+            "warnings": report.warnings,
         }
         text = json.dumps(head, indent=2, ensure_ascii=False, default=str) + "\n"
         before, rest = text.split('"@@findings@@"')
-        between, after = rest.split('"@@data_issues@@"')
+        between, rest = rest.split('"@@data_issues@@"')
+        middle, after = rest.split('"@@resolved@@"')
         out.write(before.encode())
         _write_array(out, report.findings, finding_lines)
         out.write(between.encode())
         _write_array(out, report.issues, issue_lines)
+        out.write(middle.encode())
+        _write_array(out, report.resolved, resolved_lines)
         out.write(after.encode())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from .redact import Redactor, known_worker_ids
 
 # The findings as the tabular reports (CSV, Excel) show them, in this order.
 FINDING_COLUMNS = [
+    "id",
     "rule",
     "rule_name",
     "severity",
@@ -42,13 +43,17 @@ FINDING_COLUMNS = [
     "evidence",
     "basis",
     "message",
+    "baseline",
+    "waiver",
+    "path",
+    "row",
 ]
 
 
 @dataclass
 class Report:
     lang: str
-    findings: pl.DataFrame  # FINDING_SCHEMA + rule_name, shortfall_cny; at most --max-findings
+    findings: pl.DataFrame  # RESULT_SCHEMA + rule_name, shortfall_cny; at most --max-findings
     total_findings: int
     rule_totals: pl.DataFrame  # rule, rule_name, severity, findings, shortfall_cny: all findings
     workers: pl.DataFrame  # WORKER_SCHEMA + pay_cny, eligible_pay_cny, shortfall_cny
@@ -59,6 +64,9 @@ class Report:
     summary: dict[str, Any]
     manifest: dict[str, Any]
     warnings: list[str]
+    resolved: pl.DataFrame  # the baseline's findings this run no longer has (BASELINE_SCHEMA)
+    labels: bool = False  # tabular reports: column titles in --lang instead of the JSON keys
+    rules: list[str] = field(default_factory=list)  # the codes of the rules that ran
 
     @property
     def truncated(self) -> bool:
@@ -80,7 +88,9 @@ def cny(column: str) -> pl.Expr:
     return cny_text(column).cast(pl.Float64).alias(column.removesuffix("_fen") + "_cny")
 
 
-def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | None) -> Report:
+def prepare(
+    result: AuditResult, lang: str, redact: bool, max_findings: int | None, labels: bool = False
+) -> Report:
     issues = result.dataset.issues
     ids = []
     if redact:  # gathering every id costs a scan of every input
@@ -101,6 +111,8 @@ def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | No
         _messages(findings, lang),
         cny("shortfall_fen"),
     )
+    if redact:  # an id would link a finding to the same worker's in another run
+        findings = findings.with_columns(pl.Series("id", [r.pseudonym(i) for i in findings["id"]]))
     summary = _summary(result)
     shown = findings if max_findings is None else findings.head(max_findings)
     summary["truncated"] = shown.height < findings.height
@@ -122,6 +134,9 @@ def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | No
         summary=summary,
         manifest=_manifest(result),
         warnings=list(result.warnings),
+        resolved=result.resolved.with_columns(r.worker_id()),
+        labels=labels,
+        rules=list(result.rules),
     )
 
 
@@ -139,6 +154,11 @@ def _summary(result: AuditResult) -> dict[str, Any]:
         "findings_by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
         "shortfall_cny": (result.findings["shortfall_fen"].sum() or 0) / 100,
         "truncated": False,
+        # The CI gate: new/known against the baseline, resolved ones gone since, waived ones.
+        "new": result.findings.filter(pl.col("baseline") == "new").height,
+        "known": result.findings.filter(pl.col("baseline") == "known").height,
+        "resolved": result.resolved.height,
+        "waived": result.findings.filter(pl.col("waiver").is_not_null()).height,
     }
 
 
@@ -157,6 +177,8 @@ def _manifest(result: AuditResult) -> dict[str, Any]:
             }
             for f in result.dataset.inputs
         ],
+        "period_from": given.get("period_from"),  # the audited range
+        "period_to": given.get("period_to"),
         "command_line": given.get("command_line") or list(sys.argv),
     }
     return manifest | {k: v for k, v in given.items() if k not in manifest}
