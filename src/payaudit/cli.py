@@ -142,7 +142,7 @@ def check(
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.parts import audit_files
-    from payaudit.gate import apply_gate, read_baseline
+    from payaudit.engine.gate import apply_gate, read_baseline
     from payaudit.report import ReportOptions, emit
     from payaudit.rules import select_rules
 
@@ -198,7 +198,7 @@ def baseline_command(
     ] = None,
 ) -> None:
     """Write a baseline from a JSON report: its findings' ids, for `check --baseline`."""
-    from payaudit.gate import baseline_document, read_baseline
+    from payaudit.engine.gate import baseline_document, read_baseline
     from payaudit.report.safety import atomic_write
 
     text = baseline_document(read_baseline(report), report)
