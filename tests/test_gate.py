@@ -11,8 +11,8 @@ import pytest
 
 from helpers import audit, dataset
 from payaudit.config import Waiver, load_config, parse_config
-from payaudit.errors import ConfigError
 from payaudit.engine.gate import apply_gate, baseline_document, glob_pattern, read_baseline
+from payaudit.errors import ConfigError
 
 ROSTER = [("W1", "platform_managed", "渝中区"), ("W2", "platform_managed", "渝中区")]
 # W1: 4 h for 80.00 → 20.00/h, under 23.00 (渝中区, class 1): MW001 owes 4 × 23 − 80 = 12.00.

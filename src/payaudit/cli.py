@@ -141,8 +141,8 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
-    from payaudit.engine.parts import audit_files
     from payaudit.engine.gate import apply_gate, read_baseline
+    from payaudit.engine.parts import audit_files
     from payaudit.report import ReportOptions, emit
     from payaudit.rules import select_rules
 
