@@ -39,7 +39,7 @@ def test_pack_has_every_parameter_of_the_contract():
         "max_daily_hours", "holiday_min_ratio", "pay_due_days", "standard_daily_hours",
         "standard_weekly_hours", "max_overtime_daily_hours", "max_overtime_monthly_hours",
         "overtime_ratio_extended", "overtime_ratio_rest_day", "overtime_ratio_holiday",
-        "monthly_paid_days", "monthly_paid_hours", "max_deduction_ratio", "max_pay_cycle_days",
+        "monthly_paid_days", "monthly_paid_hours", "max_deduction_ratio", "max_pay_cycle_months",
         "part_time_max_pay_cycle_days", "part_time_max_daily_hours", "part_time_max_weekly_hours",
         "heat_stop_temp_c", "heat_limit_temp_c", "heat_max_hours", "heat_midday_start",
         "heat_midday_end", "heat_no_overtime_temp_c", "occupational_injury_pilot_platforms",
