@@ -11,7 +11,9 @@ from payaudit.rulepack import UNITS, jurisdictions, load_pack
 from payaudit.rulepack.areas import read_toml
 from payaudit.rulepack.schema import parse_pack, parse_parameter
 
-UNIT_SET = {"CNY/month", "CNY/h", "h", "min", "ratio", "days", "months", "°C", "time", "list", "bool"}
+UNIT_SET = {
+    "CNY/month", "CNY/h", "h", "min", "ratio", "days", "months", "°C", "time", "list", "bool"
+}  # fmt: skip
 
 
 def test_units_are_the_closed_set():
