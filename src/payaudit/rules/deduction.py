@@ -42,8 +42,10 @@ class ExcessiveDeduction(Rule):
         "{threshold} CNY that may be deducted; {shortfall} CNY is owed",
     }
     example = (
-        "W1 (渝中区), January 2025 fully worked: gross 2,500.00 CNY, penalties 300.00 CNY. 20 % "
-        "allows 500.00 but 2,500 − 2,330 leaves only 170.00 → shortfall 130.00 CNY."
+        "W1 (渝中区), January 2025 with all 19 scheduled working days attended: gross 2,500.00 "
+        "CNY, penalties 300.00 CNY. 20 % allows 500.00 but 2,500 − 2,330 leaves only 170.00 → "
+        "shortfall 130.00 CNY. With days_worked 17 the minimum is 2,330 − 2,330 / 21.75 × 2 = "
+        "2,115.75, 384.25 may be deducted and 300.00 is within both limits."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
