@@ -165,6 +165,16 @@ def test_a_period_spanning_the_2025_change_uses_each_months_own_minimum():
     assert [f["threshold"] for f in found] == [952.35, 904.94]
 
 
+def test_days_outside_the_audited_range_count_as_attended():
+    # Audited 2025-01-01..01-10 only: orders on its 7 scheduled days (1/2, 1/3, 1/6–1/10); the
+    # 12 scheduled days after 1/10 are not loaded, so not absences: 2,330.00 required;
+    # gross 2,000.00 → 330.00 (counting them absent would ask 2,330 − 2,330 / 21.75 × 12).
+    orders = _weekdays("E1", "2025-01-02", "2025-01-10")
+    ds = dataset(workers=ROSTER, orders=orders, payouts=[_payout("E1", *JANUARY, 2000)])
+    [f] = findings(ds, "MW002", date_from=date(2025, 1, 1), date_to=date(2025, 1, 10))
+    assert (f["threshold"], f["shortfall_fen"]) == (2330.0, 33000)
+
+
 def test_class_2_county():
     # 城口县 (class 2), January 2025 fully attended: 2,200.00; gross 2,100.00 → 100.00.
     assert _found("MW002", [], [_payout("E2", *JANUARY, 2100)]) == [("E2", *JANUARY, 10000)]

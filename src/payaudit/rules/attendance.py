@@ -10,8 +10,9 @@ rest day: full attendance over a whole month needs the whole minimum however man
 the month has, and each day of absence lowers it by one paid day (monthly minimum / 21.75).
 Absent days are the scheduled days of the period less `days_worked` when the payout gives it
 (shared among the months in proportion to their scheduled days), else less the scheduled days with
-work recorded (orders or shifts); with no work recorded at all in the period attendance is unknown
-and taken as full. Where the minimum changes inside a month, M is the average of the scheduled
+work recorded (orders or shifts; a day outside the audited range counts as attended, its work
+not being read); with no work recorded at all in the period attendance is unknown and taken as
+full. Where the minimum changes inside a month, M is the average of the scheduled
 days' own minimums.
 
 Everything stays an exact fraction over integers: required = required_num / required_den fen.
@@ -63,6 +64,9 @@ def monthly_minimum(ctx: AuditContext, pays: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("area_class").fill_null(DEFAULT_AREA_CLASS)
     )
     days = ctx.pack.asof(days, "min_wage_monthly", class_col="area_class", out="minimum")
+    # The work of days outside the audited range is not loaded: they count as attended.
+    outside = ~pl.col("date").is_between(ctx.date_from, ctx.date_to)
+    days = days.with_columns(worked=pl.when(outside).then(1).otherwise("worked"))
     parts = (
         days.drop_nulls("minimum")
         .group_by("_payout", "month")

@@ -144,8 +144,9 @@ class MonthlyMinimumWage(Rule):
     Full attendance over a whole month requires the whole minimum, however many working days the
     month has. Absent days = the scheduled days of the period less `days_worked` (出勤天数) when
     the payout gives it, shared among the months in proportion to their scheduled days; else less
-    the scheduled days with work recorded (an order or a shift). A period with no work recorded
-    at all has unknown attendance, taken as full, and the evidence says so.
+    the scheduled days with work recorded (an order or a shift; days outside the audited range
+    count as attended, their work not being read). A period with no work recorded at all has
+    unknown attendance, taken as full, and the evidence says so.
 
     The pay that counts toward the minimum is gross − overtime_pay − allowances (night,
     high-temperature and other special allowances are excluded; individual social insurance and
