@@ -119,8 +119,10 @@ def _required(parts: pl.LazyFrame) -> pl.LazyFrame:
     # required = fen / month_days − fen / scheduled × absent days / (p / 100), where absent days
     # = absent_num × scheduled / (100 × absent_den): over month_days × absent_den × p.
     need = pl.col("absent_den") * pl.col("p") - pl.col("absent_num") * pl.col("month_days")
+    # Int128: a period of decades with a large gross would overflow Int64 in the products below.
     return (
-        parts.with_columns(absent_num=absent_num, absent_den=absent_den, period_days=period_days)
+        parts.with_columns(pl.col("fen", "eligible", "p").cast(pl.Int128))
+        .with_columns(absent_num=absent_num, absent_den=absent_den, period_days=period_days)
         .with_columns(
             attendance=attendance.otherwise(pl.lit(UNKNOWN)),
             absent=(
@@ -140,4 +142,4 @@ def _required(parts: pl.LazyFrame) -> pl.LazyFrame:
 
 
 # A part's required pay in fen, rounded half-up once (as MW002 reports it).
-REQUIRED_FEN = div_half_up(pl.col("required_num"), pl.col("required_den"))
+REQUIRED_FEN = div_half_up(pl.col("required_num"), pl.col("required_den")).cast(pl.Int64)

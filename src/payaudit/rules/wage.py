@@ -187,7 +187,7 @@ class MonthlyMinimumWage(Rule):
             pl.col("required_num") * pl.col("share_den")
             - pl.col("share_num") * pl.col("required_den"),
             pl.col("required_den") * pl.col("share_den"),
-        )
+        ).cast(pl.Int64)
         found = (
             pays.drop("period_start", "period_end")
             .join(parts, on="_payout")
