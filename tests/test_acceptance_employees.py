@@ -9,15 +9,23 @@ Figures: class 1 monthly minimum 2100 to 2024-12-31, 2330 from 2025-01-01; class
 21.75 paid days, 174 paid hours a month (劳社部发〔2008〕3号); overtime 150/200/300 %
 (劳动法 art. 44); ≤ 3 h/day, ≤ 36 h/month (art. 41); deductions ≤ 20 % and the rest ≥ the
 minimum (工资支付暂行规定 art. 16). monthly_wage 3480 gives an hourly base of 3480 / 174 = 20.00.
+MW002 by attendance, per payout and calendar month: minimum × scheduled days of the month in the
+period / scheduled days of the month − minimum / 21.75 × absent days; scheduled = weekdays and
+补班 days less statutory holidays and bridging rest days: December 2024 22, January 2025 19
+(1/1, 1/28–1/31 off, Sunday 1/26 worked), February 19 (2/3, 2/4 off, Saturday 2/8 worked),
+March 21, April 22 (4/4 off, Sunday 4/27 worked), May 19 (5/1, 5/2, 5/5 off). A fine (罚款) is
+a PY007 warning with no shortfall.
 
 Workers:
   E1  standard, 3480: March 2025, a 12 h day, a 10 h day, a Saturday. OT001 day, OT002.
   E2  standard, 3480: May 2025, 5/1 and 5/31 (端午 on a Saturday) statutory, 7 days in a week.
   E3  standard, 3480: Feb 2025, 补班 Saturday 2/8, bridging rest day 2/3, exactly 11 h on 2/10.
-  E4  城口县 (class 2): MW002 pro-rated, overtime pay and allowances excluded, social insurance in.
-  E5  class 1: MW002 over a payout period 2024-12-16..2025-01-15 spanning the minimum change.
-  E6  PY002 (a 45-day period), PY006 over 20 %.
-  E7  PY006 leaving pay below the pro-rated minimum.
+  E4  城口县 (class 2): MW002 with absences, overtime pay and allowances excluded, social
+      insurance in.
+  E5  class 1: MW002 over a payout period 2024-12-16..2025-01-15 spanning the minimum change:
+      one finding per month.
+  E6  PY002 (a 45-day period), PY006 over 20 %, PY007.
+  E7  PY006 leaving pay below the minimum, PY007.
   E8  IN001 (no 工伤保险).
   E9  HT001 / HT002 / HT003 with a weather table.
   E10 an employee with orders: FT001 applies to employees.
@@ -335,32 +343,46 @@ WEATHER = [
 EXPECTED = {
     # E1 3/3: 12 h > 8 + 3 → OT001 day. OT hours: extended (12 − 8) + (10 − 8) = 6 h; rest day
     # 3/8 4 h. Required 20.00 × (1.5 × 6 + 2 × 4) = 20 × 17 = 340.00 − 300.00 paid = 40.00.
-    # Month overtime 10 h ≤ 36. MW002: 3480 ≥ 2330 × 6 / 21.75.
+    # Month overtime 10 h ≤ 36. MW002: 5 of 21 scheduled days worked (3/8 is a Saturday) →
+    # 2330 − 2330 / 21.75 × 16 = 615.98 ≤ 3780 − 300 = 3480.
     ("OT001", "E1", "2025-03-03", "2025-03-03", 0.0),
     ("OT002", "E1", "2025-03-01", "2025-03-31", 40.00),
     # E2 rest days 5/10, 5/17, 5/18 = 24 h; statutory 5/1, 5/31 = 16 h (5/31 a Saturday: still
     # 300 %). Month overtime 24 + 16 = 40 h > 36 → OT001 month. Required 20 × (2 × 24 + 3 × 16)
     # = 20 × 96 = 1920.00 − 1600.00 = 320.00 (5/31 at 200 % would give 1760 → 160.00).
-    # 5/12–5/18 worked every day → RD001.
+    # 5/12–5/18 worked every day → RD001. MW002: 9 of 19 scheduled days (5/6–5/9, 5/12–5/16)
+    # → 2330 − 2330 / 21.75 × 10 = 1258.74 ≤ 5080 − 1600 = 3480.
     ("OT001", "E2", "2025-05-01", "2025-05-31", 0.0),
     ("OT002", "E2", "2025-05-01", "2025-05-31", 320.00),
     ("RD001", "E2", "2025-05-12", "2025-05-18", 0.0),
     # E3 2/8 补班 = working day: extended 2 h; 2/10 extended 3 h (11 h exactly: no OT001);
-    # 2/3 rest 4 h. Required 20 × (1.5 × 5 + 2 × 4) = 310.00 = paid → none.
-    # E4 class 2: 2200 × 10 / 21.75 = 1011.494… → 1011.49; eligible 1200 − 100 − 150 = 950.00
-    # (social insurance stays in) → 61.49.
-    ("MW002", "E4", "2025-01-01", "2025-01-31", 61.49),
-    # E5 2100 × 10 / 21.75 + 2330 × 7 / 21.75 = 965.517… + 749.885… = 1715.402… → 1715.40;
-    # − 1500.00 = 215.40. The period is 31 days: no PY002.
-    ("MW002", "E5", "2024-12-16", "2025-01-15", 215.40),
-    # E6 deductions 700 > 20 % × 3000 = 600; minimum limb: 3000 − 2330 × 20 / 21.75
-    # (= 2142.53) = 857.47 ≥ 600 → excess 700 − 600 = 100.00. 2025-04-01..05-15 = 45 days > 31.
+    # 2/3 rest 4 h. Required 20 × (1.5 × 5 + 2 × 4) = 310.00 = paid → none. MW002: 2 of 19
+    # scheduled days worked (2/8, 2/10) → 2330 − 2330 / 21.75 × 17 = 508.88 ≤ 3480.
+    # E4 class 2, January: 10 of 19 scheduled days worked → 9 absent: 2200 − 2200 / 21.75 × 9
+    # = 2200 − 910.344… = 1289.655… → 1289.66; eligible 1200 − 100 − 150 = 950.00 (social
+    # insurance stays in) → 339.655… → 339.66.
+    ("MW002", "E4", "2025-01-01", "2025-01-31", 339.66),
+    # E5 December part 12/16–12/31: 12 of 22 scheduled days, 10 worked → 2100 × 12 / 22 −
+    # 2100 / 21.75 × 2 = 1145.454… − 193.103… = 952.351…; January part 1/1–1/15: 10 of 19
+    # (1/2, 1/3, 1/6–1/10, 1/13–1/15), 7 worked → 2330 × 10 / 19 − 2330 / 21.75 × 3 =
+    # 1226.315… − 321.379… = 904.936…. Gross 1500 shared 12 : 10 → 818.181… and 681.818… →
+    # 134.169… → 134.17 and 223.118… → 223.12. A month from 12/16 ends 1/15: no PY002.
+    ("MW002", "E5", "2024-12-16", "2024-12-31", 134.17),
+    ("MW002", "E5", "2025-01-01", "2025-01-15", 223.12),
+    # E6 March: 20 of 21 scheduled days worked → minimum 2330 − 2330 / 21.75 = 2222.873… →
+    # 2222.87 (no MW002: 3000). Deductions 700 > 20 % × 3000 = 600; minimum limb 3000 −
+    # 2222.87 = 777.13 ≥ 600 → excess 700 − 600 = 100.00. The 500 penalty → PY007.
+    # 2025-04-01..05-15: a month from 4/1 ends 4/30 → PY002 (45 days > 30). No work recorded
+    # in it: full attendance, April 2330 × 22 / 22 and May 2330 × 8 / 19 = 981.05 against
+    # 4500 shared 22 : 8 = 3300 and 1200 → no MW002.
     ("PY006", "E6", "2025-03-01", "2025-03-31", 100.00),
+    ("PY007", "E6", "2025-03-01", "2025-03-31", 0.0),
     ("PY002", "E6", "2025-04-01", "2025-05-15", 0.0),
-    # E7 21 days: minimum 2330 × 21 / 21.75 = 2249.655…; 2400 − 300 = 2100 below it; may deduct
-    # 2400 − 2249.655… = 150.344…; excess 300 − 150.344… = 149.655… → 149.66 (20 % = 480 is
-    # not the binding limb). MW002: 2400 ≥ 2249.66 → none.
-    ("PY006", "E7", "2025-03-01", "2025-03-31", 149.66),
+    # E7 all 21 scheduled days: minimum 2330; 2400 − 300 = 2100 below it; may deduct
+    # 2400 − 2330 = 70 (20 % = 480 is not the binding limb) → excess 300 − 70 = 230.00.
+    # MW002: 2400 ≥ 2330 → none. The 300 penalty → PY007.
+    ("PY006", "E7", "2025-03-01", "2025-03-31", 230.00),
+    ("PY007", "E7", "2025-03-01", "2025-03-31", 0.0),
     # E9 7/15 41 °C → HT001; 7/17 38 °C city-wide, 7 h and 12:00–13:00 → HT002;
     # 7/21 36 °C, 9.5 h on a working day → HT003. 7/16, 7/18, 7/22: none.
     ("HT001", "E9", "2025-07-15", "2025-07-15", 0.0),
@@ -479,10 +501,12 @@ def test_details(report):
     by = {(f["rule"], f["worker_id"]): f for f in report["findings"]}
     assert by[("PY001", "Q1")]["observed"] == 5  # 4/15 − 4/10
     assert by[("IN002", "Q3")]["observed"] == 3
-    assert by[("PY002", "E6")]["observed"] == 45
-    assert by[("MW002", "E4")]["threshold"] == pytest.approx(1011.49, abs=0.01)
-    # Total: 40 + 320 + 61.49 + 215.40 + 100 + 149.66 + 100 + 200 + 30 = 1216.55.
-    assert report["summary"]["shortfall_cny"] == pytest.approx(1216.55, abs=0.001)
+    assert (by[("PY002", "E6")]["observed"], by[("PY002", "E6")]["threshold"]) == (45, 30)
+    assert by[("MW002", "E4")]["threshold"] == pytest.approx(1289.66, abs=0.001)
+    assert by[("MW002", "E4")]["evidence"]["absent_days"] == 9
+    assert (by[("PY007", "E7")]["observed"], by[("PY007", "E7")]["severity"]) == (300, "warning")
+    # Total: 40 + 320 + 339.66 + 134.17 + 223.12 + 100 + 230 + 100 + 200 + 30 = 1716.95.
+    assert report["summary"]["shortfall_cny"] == pytest.approx(1716.95, abs=0.001)
 
 
 def test_unpaid_payout_is_late(tmp_path):
@@ -564,11 +588,12 @@ def _stress(folder: Path) -> dict[str, set[tuple]]:
     """200 employees (and one platform worker with orders for PY003) in March 2025; employee i
     works k = i % 20 + 1 weekdays of 9 h (1 h extended each); every 5th has a payout of gross
     1500.00 with penalty 500.00 and overtime_pay 0, monthly_wage 3480 (20.00 CNY/h).
-    Expected, per payout (k ∈ {1, 6, 11, 16}): MW002 2330 × k / 21.75 > 1500 only for k = 16
-    (1714.02 − 1500 = 214.02); OT002 20 × 1.5 × k = 30 k; PY006 excess = 500 − min(20 % × 1500,
-    max(0, 1500 − 2330 × k / 21.75)) = 200.00, or 500.00 for k = 16;
-    PY003 (platform workers P000..P039, order pay 100 + j, gross 100 + j except P000 gross 50)
-    → only P000 50.00."""
+    Expected, per payout (k ∈ {1, 6, 11, 16}): minimum by attendance 2330 − 2330 / 21.75 ×
+    (21 − k) (March has 21 scheduled days), above 1500 only for k = 16 (1794.367… − 1500 =
+    294.37) → MW002; OT002 20 × 1.5 × k = 30 k; PY006 excess = 500 − min(20 % × 1500,
+    max(0, 1500 − that minimum rounded to the fen)) = 200.00, or 500.00 for k = 16; PY007 a
+    warning for each payout's fine; PY003 (platform workers P000..P039, order pay 100 + j,
+    gross 100 + j except P000 gross 50) → only P000 50.00."""
     from decimal import ROUND_HALF_UP, Decimal
 
     def q(x: Decimal) -> float:
@@ -582,6 +607,7 @@ def _stress(folder: Path) -> dict[str, set[tuple]]:
         "OT002": set(),
         "PY006": set(),
         "PY003": set(),
+        "PY007": set(),
     }
     for i in range(200):
         wid, k = f"E{i:03d}", i % 20 + 1
@@ -591,13 +617,13 @@ def _stress(folder: Path) -> dict[str, set[tuple]]:
             pays.append(
                 (f"p{i}", wid, "2025-03-01", "2025-03-31", "1500.00", "2025-04-01", "500.00")
             )
-            minimum = Decimal(2330) * k / Decimal("21.75")
+            minimum = 2330 - Decimal(2330) * (21 - k) / Decimal("21.75")
             if minimum > 1500:
                 expected["MW002"].add((wid, q(minimum - 1500)))
             expected["OT002"].add((wid, q(Decimal(30) * k)))
-            expected["PY006"].add(
-                (wid, q(500 - min(Decimal(300), max(Decimal(0), 1500 - minimum))))
-            )
+            limb = max(Decimal(0), 1500 - Decimal(str(q(minimum))))
+            expected["PY006"].add((wid, q(500 - min(Decimal(300), limb))))
+            expected["PY007"].add((wid, 0.0))
     for j in range(40):
         wid = f"P{j:03d}"
         roster.append((wid, "platform_managed", "渝中区", "", ""))
@@ -639,7 +665,7 @@ def stress(tmp_path_factory) -> tuple[Path, dict[str, set[tuple]]]:
     return folder, _stress(folder)
 
 
-@pytest.mark.parametrize("rule", ["MW002", "OT002", "PY003", "PY006"])
+@pytest.mark.parametrize("rule", ["MW002", "OT002", "PY003", "PY006", "PY007"])
 def test_payout_rules_attribute_to_the_right_payout(stress, rule):
     folder, expected = stress
     # Before the fix, every run on this roster mispaired some payouts.
@@ -912,3 +938,30 @@ def test_independent_with_payouts_weather_and_no_insurance_is_out_of_scope(tmp_p
     report = report_of(r)
     assert report["findings"] == [] and report["data_issues"] == []
     assert report["summary"]["workers_by_category"] == {"independent": 1}
+
+
+def test_days_worked_read_by_its_chinese_name_sets_the_absences(tmp_path):
+    """出勤天数 is days_worked. A class 1 employee in March 2025 (21 scheduled days) with no
+    work recorded but 出勤天数 20.5: half a day absent → 2330 − 2330 / 21.75 × 0.5 = 2330 −
+    53.563… = 2276.436… → 2276.44; 应发 2200 → 76.436… → 76.44. Without the column attendance
+    is unknown, taken as full: 2330 − 2200 = 130.00."""
+    folder = tmp_path / "attendance"
+    folder.mkdir()
+    roster = [("D1", "劳动关系", "渝中区"), ("X", "平台管理", "渝中区")]
+    _csv(folder / "人员.csv", ["骑手编号", "用工类型", "区县"], roster)
+    # Orders are required: one of another worker's.
+    order = ("x", "X", "2025-03-03 10:00", "2025-03-03 11:00", "30.00")
+    _csv(folder / "订单.csv", ["订单编号", "骑手编号", "接单时间", "送达时间", "订单收入"], [order])
+    header = ["结算单号", "骑手编号", "结算开始日期", "结算结束日期", "应发", "发放时间"]
+    row = ("p1", "D1", "2025-03-01", "2025-03-31", "2200", "2025-04-05")
+    _csv(folder / "工资.csv", [*header, "出勤天数"], [(*row, "20.5")])
+    got = report_of(check(folder, "-f", "json", "--select", "MW002"))
+    [f] = got["findings"]
+    assert (f["threshold"], f["shortfall_cny"]) == (2276.44, 76.44)
+    assert f["evidence"]["attendance"] == "days_worked"
+    _csv(folder / "工资.csv", header, [row])
+    [f] = report_of(check(folder, "-f", "json", "--select", "MW002"))["findings"]
+    assert (f["shortfall_cny"], f["evidence"]["attendance"]) == (
+        130.0,
+        "unknown: full attendance assumed",
+    )

@@ -524,6 +524,7 @@ def test_missing_required_column_exits_2_naming_it(tmp_path):
         "PY004",
         "PY005",
         "PY006",
+        "PY007",
         "IN001",
         "IN002",
         "HT001",

@@ -16,6 +16,7 @@ from payaudit.calendar import (
     calendar_frame,
     day_info,
     qingming,
+    scheduled_days,
     statutory_days,
     unknown_bridging_years,
 )
@@ -190,3 +191,19 @@ def test_review_marks_the_possible_substitutes_of_weekend_statutory_days():
 def test_years_outside_the_rules_are_refused():
     with pytest.raises(ConfigError, match="2007"):
         statutory_days(2007)
+
+
+def test_scheduled_working_days_are_working_and_adjusted_days():
+    # January 2025: 23 weekdays − 1/1 − 1/28..1/31 (春节) + Sunday 1/26 (补班) = 19; February:
+    # 20 weekdays − 2/3, 2/4 (rest days of the break) + Saturday 2/8 (补班) = 19.
+    frame = scheduled_days(date(2025, 1, 16), date(2025, 2, 15))
+    days = set(frame["date"])
+    assert date(2025, 1, 26) in days and date(2025, 2, 8) in days
+    assert not days & {date(2025, 1, 28), date(2025, 2, 3), date(2025, 2, 1)}
+    assert frame.group_by("month").agg(pl.len(), pl.col("month_days").first()).sort(
+        "month"
+    ).rows() == [(date(2025, 1, 1), 9, 19), (date(2025, 2, 1), 9, 19)]
+    # Days outside the years the calendar covers are left out, never an error.
+    assert scheduled_days(date(2007, 12, 20), date(2008, 1, 2))["date"].to_list() == [
+        date(2008, 1, 2)
+    ]

@@ -114,6 +114,7 @@ def test_value_without_class_gives_every_class_and_none_before_the_first():
         ("monthly_paid_days", 21.75),
         ("monthly_paid_hours", 174),
         ("max_deduction_ratio", 0.2),
+        ("max_pay_cycle_months", 1),
         ("part_time_max_pay_cycle_days", 15),
         ("part_time_max_daily_hours", 4),
         ("part_time_max_weekly_hours", 24),

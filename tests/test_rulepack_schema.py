@@ -11,7 +11,9 @@ from payaudit.rulepack import UNITS, jurisdictions, load_pack
 from payaudit.rulepack.areas import read_toml
 from payaudit.rulepack.schema import parse_pack, parse_parameter
 
-UNIT_SET = {"CNY/month", "CNY/h", "h", "min", "ratio", "days", "°C", "time", "list", "bool"}
+UNIT_SET = {
+    "CNY/month", "CNY/h", "h", "min", "ratio", "days", "months", "°C", "time", "list", "bool"
+}  # fmt: skip
 
 
 def test_units_are_the_closed_set():
@@ -39,7 +41,7 @@ def test_pack_has_every_parameter_of_the_contract():
         "max_daily_hours", "holiday_min_ratio", "pay_due_days", "standard_daily_hours",
         "standard_weekly_hours", "max_overtime_daily_hours", "max_overtime_monthly_hours",
         "overtime_ratio_extended", "overtime_ratio_rest_day", "overtime_ratio_holiday",
-        "monthly_paid_days", "monthly_paid_hours", "max_deduction_ratio", "max_pay_cycle_days",
+        "monthly_paid_days", "monthly_paid_hours", "max_deduction_ratio", "max_pay_cycle_months",
         "part_time_max_pay_cycle_days", "part_time_max_daily_hours", "part_time_max_weekly_hours",
         "heat_stop_temp_c", "heat_limit_temp_c", "heat_max_hours", "heat_midday_start",
         "heat_midday_end", "heat_no_overtime_temp_c", "occupational_injury_pilot_platforms",

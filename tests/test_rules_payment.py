@@ -1,6 +1,7 @@
-"""PY001–PY006 against days and amounts worked out by hand (pay_due_days 30, pay cycle 31 days
-or 15 for part-time, deductions ≤ 20 % of gross and never below the monthly minimum: class 1
-2,330.00 CNY from 2025-01-01)."""
+"""PY001–PY007 against days and amounts worked out by hand (pay_due_days 30, pay cycle one
+calendar month or 15 days for part-time, deductions ≤ 20 % of gross and never below the monthly
+minimum by attendance: class 1 2,330.00 CNY from 2025-01-01, less 2,330 / 21.75 a day absent;
+January 2025 has 19 scheduled working days)."""
 
 from __future__ import annotations
 
@@ -63,15 +64,32 @@ def test_unpaid_is_late_once_due_and_independents_are_out_of_scope():
     assert f["observed"] == (date.today() - date(2025, 2, 10)).days
 
 
-def test_pay_cycle():
-    month = _payout("E1")  # 31 days: within one month
-    long = _payout("E1", period_start="2025-02-01", period_end="2025-03-04")  # 32 days
-    fortnight = _payout("E2", period_start="2025-01-01", period_end="2025-01-15")  # 15 days
-    part_long = _payout("E2", period_start="2025-01-16", period_end="2025-01-31")  # 16 days
-    managed = _payout("P1", period_start="2025-01-01", period_end="2025-03-31")  # not PY002's
-    ds = dataset(workers=ROSTER, payouts=[month, long, fortnight, part_long, managed])
-    found = [(f["worker_id"], f["observed"], f["threshold"]) for f in findings(ds, "PY002")]
-    assert found == [("E1", 32.0, 31.0), ("E2", 16.0, 15.0)]
+def test_pay_cycle_is_a_calendar_month():
+    # A month from 2025-02-01 ends on 2025-02-28 (28 days): ..03-01 (29 days) is too long.
+    # From 2025-01-01: ..01-31 (31 days) is not, ..02-01 (32) is. From 2025-01-31 (no 31
+    # February): the month ends the day before 2025-02-28, so ..02-28 (29 days) is too long.
+    # Part-time: 15 days at most, both ends counted (01-01..01-15 is 15, 01-16..01-31 is 16).
+    pays = [
+        _payout("E1", period_start="2025-02-01", period_end="2025-03-01"),
+        _payout("E1", period_start="2025-02-01", period_end="2025-02-28"),
+        _payout("E1"),
+        _payout("E1", period_start="2025-01-01", period_end="2025-02-01"),
+        _payout("E1", period_start="2025-01-31", period_end="2025-02-28"),
+        _payout("E1", period_start="2025-01-31", period_end="2025-02-27"),
+        _payout("E2", period_start="2025-01-01", period_end="2025-01-15"),
+        _payout("E2", period_start="2025-01-16", period_end="2025-01-31"),
+        _payout("P1", period_start="2025-01-01", period_end="2025-03-31"),  # not PY002's
+    ]
+    found = findings(dataset(workers=ROSTER, payouts=pays), "PY002")
+    assert [
+        (f["worker_id"], str(f["period_start"]), f["observed"], f["threshold"]) for f in found
+    ] == [
+        ("E1", "2025-01-01", 32.0, 31.0),
+        ("E1", "2025-01-31", 29.0, 28.0),
+        ("E1", "2025-02-01", 29.0, 28.0),
+        ("E2", "2025-01-16", 16.0, 15.0),
+    ]
+    assert json.loads(found[2]["evidence"])["last_day_allowed"] == "2025-02-28"
 
 
 def test_paid_less_than_the_orders_earned():
@@ -97,31 +115,59 @@ def test_deposit_and_insurance_premium_are_owed_back_whole():
 
 
 def test_deductions_over_20_percent_of_gross():
-    # 22 days worked: minimum 2,330.00. Gross 5,000: penalty 800 + equipment 300 + other 100
-    # = 1,200 > 20 % = 1,000 → 200.00. Tax and social insurance are lawful withholdings.
+    # No work recorded: full attendance, minimum 2,330.00. Gross 5,000: penalty 800 + equipment
+    # 300 + other 100 = 1,200 > 20 % = 1,000 (5,000 − 2,330 = 2,670 is the looser limb)
+    # → 200.00. Tax and social insurance are lawful withholdings.
     deducted = _payout("E1", gross=5000, penalty=800, equipment=300, other_deduction=100)
-    [f] = findings(
-        dataset(workers=ROSTER, payouts=[deducted], orders=_january_days("E1", 22)), "PY006"
-    )
+    [f] = findings(dataset(workers=ROSTER, payouts=[deducted]), "PY006")
     assert f["shortfall_fen"] == 20000
     assert (f["observed"], f["threshold"], f["unit"]) == (1200.0, 1000.0, "CNY")
     exactly = _payout("E1", gross=5000, penalty=1000, tax=2000, social_insurance=500)
-    assert _found("PY006", [exactly], _january_days("E1", 22)) == []
+    assert _found("PY006", [exactly]) == []
 
 
 def test_deductions_that_leave_pay_below_the_monthly_minimum():
-    # Gross 2,500, penalty 300: 20 % allows 500 but 2,500 − 2,330 leaves only 170 → 130.00.
+    # Full attendance: gross 2,500, penalty 300: 20 % allows 500 but 2,500 − 2,330 leaves only
+    # 170 → 130.00.
     pays = [_payout("E1", gross=2500, penalty=300)]
-    assert _found("PY006", pays, _january_days("E1", 22)) == [("E1", 300.0, 13000)]
+    assert _found("PY006", pays) == [("E1", 300.0, 13000)]
     # Pay that counts toward the minimum excludes overtime pay: 2,600 − 100 overtime = 2,500.
     pays = [_payout("E1", gross=2600, overtime_pay=100, penalty=300)]
-    assert _found("PY006", pays, _january_days("E1", 22)) == [("E1", 300.0, 13000)]
-    # 11 days worked: minimum 2,330 × 11 / 21.75 = 1,178.39; 1,500 − 1,178.39 = 321.61 ≥ 300.
-    pays = [_payout("E1", gross=1500, penalty=300)]
-    assert _found("PY006", pays, _january_days("E1", 11)) == []
+    assert _found("PY006", pays) == [("E1", 300.0, 13000)]
+
+
+def test_the_minimum_limb_follows_attendance_as_mw002_does():
+    # days_worked 11 of 19 → 8 absent: 2,330 − 2,330 / 21.75 × 8 = 2,330 − 857.0114… =
+    # 1,472.9885… → 1,472.99 (MW002's figure). Gross 1,500, penalty 300: may deduct
+    # min(300, 1,500 − 1,472.99 = 27.01) → excess 300 − 27.01 = 272.99.
+    pays = [_payout("E1", gross=1500, penalty=300, days_worked=11)]
+    [f] = findings(dataset(workers=ROSTER, payouts=pays), "PY006")
+    assert (f["shortfall_fen"], f["threshold"]) == (27299, 27.01)
+    evidence = json.loads(f["evidence"])
+    assert (evidence["minimum_cny"], evidence["absent_days"]) == (1472.99, 8.0)
+    # Work recorded 1/2–1/23 (22 days, 16 of them scheduled: 1/2, 1/3, 1/6–1/10, 1/13–1/17,
+    # 1/20–1/23) → 3 absent: 2,330 − 2,330 / 21.75 × 3 = 2,008.6206… → 2,008.62. Gross 2,500,
+    # penalty 600: min(500, 2,500 − 2,008.62 = 491.38) → excess 600 − 491.38 = 108.62.
+    pays = [_payout("E1", gross=2500, penalty=600)]
+    assert _found("PY006", pays, _january_days("E1", 22)) == [("E1", 600.0, 10862)]
 
 
 def test_a_fraction_of_a_fen_in_the_20_percent_limit_rounds_half_up():
-    # 20 % of 3,333.33 = 666.666; penalty 700 → excess 33.334 → 33.33. Without working time
-    # only the 20 % limit applies.
+    # 20 % of 3,333.33 = 666.666; penalty 700 → excess 33.334 → 33.33 (full attendance:
+    # 3,333.33 − 2,330 = 1,003.33 is the looser limb).
     assert _found("PY006", [_payout("E1", gross="3333.33", penalty=700)]) == [("E1", 700.0, 3333)]
+
+
+def test_a_fine_is_a_warning_to_review():
+    # Any penalty > 0, employee or platform-managed: the fine observed, nothing claimed.
+    pays = [
+        _payout("E1", penalty=50),
+        _payout("P1", penalty="0.01"),
+        _payout("E2", penalty=0),  # no fine
+        _payout("I1", penalty=80),  # independent: out of scope
+    ]
+    found = findings(dataset(workers=ROSTER, payouts=pays), "PY007")
+    assert [
+        (f["worker_id"], f["severity"], f["observed"], f["threshold"], f["shortfall_fen"])
+        for f in found
+    ] == [("E1", "warning", 50.0, 0.0, 0), ("P1", "warning", 0.01, 0.0, 0)]

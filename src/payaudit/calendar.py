@@ -157,6 +157,28 @@ def calendar_frame(start: date, end: date) -> pl.DataFrame:
     return pl.concat(frames).filter(pl.col("date").is_between(start, end))
 
 
+SCHEDULED = ("working_day", "adjusted_working_day")
+
+
+def scheduled_days(start: date, end: date) -> pl.DataFrame:
+    """The scheduled working days from start to end (ordinary working days and 补班 days, never
+    a statutory holiday or a rest day): date, month (its first day) and month_days, the number
+    of scheduled working days of that whole calendar month. Days outside the years the
+    calendar covers are left out."""
+    first = max(start, date(FIRST_YEAR, 1, 1)).replace(day=1)
+    last = min(end, date(LAST_YEAR, 12, 31))
+    if first > last:
+        return pl.DataFrame(schema={"date": pl.Date, "month": pl.Date, "month_days": pl.Int64})
+    last_month = pl.select(pl.lit(last).dt.month_end()).item()
+    return (
+        calendar_frame(first, last_month)
+        .filter(pl.col("day_type").is_in(SCHEDULED))
+        .select("date", month=pl.col("date").dt.truncate("1mo"))
+        .with_columns(month_days=pl.len().over("month").cast(pl.Int64))
+        .filter(pl.col("date").is_between(start, end))
+    )
+
+
 @dataclass(frozen=True)
 class DayInfo:
     date: date

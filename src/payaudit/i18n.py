@@ -144,6 +144,7 @@ UNITS: dict[str, dict[str, str]] = {
     "CNY/month": {"zh": "元/月", "en": "CNY/month"},
     "h": {"zh": "小时", "en": "h"},
     "days": {"zh": "天", "en": "days"},
+    "months": {"zh": "个月", "en": "months"},
     "°C": {"zh": "°C", "en": "°C"},
 }
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-NUMERIC_UNITS = ("CNY/month", "CNY/h", "h", "min", "ratio", "days", "°C")
+NUMERIC_UNITS = ("CNY/month", "CNY/h", "h", "min", "ratio", "days", "months", "°C")
 UNITS = (*NUMERIC_UNITS, "time", "list", "bool")
 AREA_CLASSES = (1, 2)
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")

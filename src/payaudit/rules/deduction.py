@@ -6,9 +6,9 @@ import polars as pl
 
 from payaudit.engine.context import RATIO_DEN, AuditContext, cny, ratio_num
 from payaudit.money import div_half_up
+from payaudit.rules.attendance import REQUIRED_FEN, monthly_minimum
 from payaudit.rules.base import Rule, register
 from payaudit.rules.payment import WAGE_BASIS, payout_findings, payouts
-from payaudit.rules.wage import monthly_minimum
 
 
 @register
@@ -19,12 +19,13 @@ class ExcessiveDeduction(Rule):
     insurance are lawful withholdings; deposits and insurance premiums are PY004/PY005). The
     most that may be deducted is the smaller of two limits: `max_deduction_ratio` (20 %) of
     gross, and what keeps the pay that counts toward the minimum (gross − overtime_pay −
-    allowances) at or above the monthly minimum pro-rated by days worked as in MW002. When
-    that pay is already below the minimum nothing may be deducted. A finding when the
-    deductions exceed the smaller limit; the shortfall is the excess, i.e. the larger of the two
-    limbs' excesses, never more than the deductions. Without working time in the period the
-    minimum cannot be pro-rated and only the 20 % limit applies. Part-time employees: the 20 %
-    limit only.
+    allowances) at or above the monthly minimum the period requires by attendance, the figure
+    MW002 reports (each calendar month's required pay, rounded to the fen, added up over the
+    months the period covers; absences from days_worked, else from the days with work
+    recorded; no work recorded at all counts as full attendance). When that pay is already
+    below the minimum nothing may be deducted. A finding when the deductions exceed the smaller
+    limit; the shortfall is the excess, i.e. the larger of the two limbs' excesses, never more
+    than the deductions. Part-time employees: the 20 % limit only.
     """
 
     code = "PY006"
@@ -41,14 +42,20 @@ class ExcessiveDeduction(Rule):
         "{threshold} CNY that may be deducted; {shortfall} CNY is owed",
     }
     example = (
-        "W1 (渝中区), January 2025 fully worked: gross 2,500.00 CNY, penalties 300.00 CNY. 20 % "
-        "allows 500.00 but 2,500 − 2,330 leaves only 170.00 → shortfall 130.00 CNY."
+        "W1 (渝中区), January 2025 with all 19 scheduled working days attended: gross 2,500.00 "
+        "CNY, penalties 300.00 CNY. 20 % allows 500.00 but 2,500 − 2,330 leaves only 170.00 → "
+        "shortfall 130.00 CNY. With days_worked 17 the minimum is 2,330 − 2,330 / 21.75 × 2 = "
+        "2,115.75, 384.25 may be deducted and 300.00 is within both limits."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
         pays = payouts(ctx, self.categories)
         pays = ctx.pack.asof(pays, "max_deduction_ratio", date_col="period_end", out="ratio")
-        minimum = monthly_minimum(ctx, pays.filter(~pl.col("part_time")))
+        minimum = (
+            monthly_minimum(ctx, pays.filter(~pl.col("part_time")))
+            .group_by("_payout")
+            .agg(required=REQUIRED_FEN.sum(), absent_days=pl.col("absent").sum())
+        )
         pays = pays.join(minimum, on="_payout", how="left")
         taken = (pl.col("penalty") + pl.col("equipment") + pl.col("other_deduction")) * RATIO_DEN
         # Limits as numerators over RATIO_DEN; min_horizontal skips the null minimum limb.
@@ -67,5 +74,5 @@ class ExcessiveDeduction(Rule):
             div_half_up(pl.col("taken") - pl.col("allowed"), RATIO_DEN),
             gross_cny=cny(pl.col("gross")),
             minimum_cny=cny(pl.col("required")),
-            days_worked="days_worked",
+            absent_days="absent_days",
         )

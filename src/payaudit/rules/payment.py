@@ -1,5 +1,5 @@
-"""Payment rules over the payouts table (PY001–PY006), and the payout-period helpers that the
-employee wage and overtime rules share."""
+"""Payment rules over the payouts table (PY001–PY005, PY007; PY006 is in deduction.py), and the
+payout-period helpers that the employee wage and overtime rules share."""
 
 from __future__ import annotations
 
@@ -139,17 +139,20 @@ class LatePay(Rule):
 class PayCycle(Rule):
     """A payout period longer than the law allows.
 
-    Employees must be paid at least monthly: a period (first to last day, both counted) longer
-    than `max_pay_cycle_days` (31) is a finding. Part-time (非全日制) employees must be paid at
-    least every 15 days (`part_time_max_pay_cycle_days`); part_time empty counts as full-time.
-    The limit in force on the period's first day applies.
+    Employees must be paid at least monthly: a period is too long when it ends on or after the
+    same day `max_pay_cycle_months` (1) calendar month later, or on or after that month's last
+    day when it has no such day (2025-02-01..2025-03-01 is too long, 2025-02-01..2025-02-28
+    is not; 2025-01-31 must end by 2025-02-27). Part-time (非全日制) employees must be paid at
+    least every 15 days (`part_time_max_pay_cycle_days`), both ends counted; part_time empty
+    counts as full-time. The limit in force on the period's first day applies. Observed: the
+    period's length in days; threshold: the longest period allowed from its first day, in days.
     """
 
     code = "PY002"
     name = {"en": "Pay cycle", "zh": "工资支付周期"}
     severity = "error"
     categories = ("employee",)
-    params = ("max_pay_cycle_days", "part_time_max_pay_cycle_days")
+    params = ("max_pay_cycle_months", "part_time_max_pay_cycle_days")
     unit = "days"
     basis = f"《劳动法》第五十条; {WAGE_BASIS}第七条; 《劳动合同法》第七十二条"
     message = {
@@ -157,19 +160,32 @@ class PayCycle(Rule):
         "en": "The pay period {period_start} to {period_end} lasts {observed} days, longer "
         "than {threshold} days",
     }
-    example = "W1, a payout for 2025-01-01 to 2025-02-15 → observed 46 days, threshold 31."
+    example = (
+        "W1, a payout for 2025-02-01 to 2025-03-01 → observed 29 days, threshold 28 (a month "
+        "from 2025-02-01 ends on 2025-02-28)."
+    )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
         pays = payouts(ctx, self.categories)
         for name in self.params:
             pays = ctx.pack.asof(pays, name, date_col="period_start")
-        limit = pl.when("part_time").then(pl.col(self.params[1])).otherwise(pl.col(self.params[0]))
-        length = (pl.col("period_end") - pl.col("period_start")).dt.total_days() + 1
-        found = pays.with_columns(length=length, limit=limit).filter(
-            pl.col("length") > pl.col("limit")
+        months, part_time_days = (pl.col(name).cast(pl.Int64) for name in self.params)
+        start = pl.col("period_start")
+        last = (
+            pl.when("part_time")
+            .then(start + pl.duration(days=part_time_days - 1))
+            .otherwise(start.dt.offset_by(pl.format("{}mo", months)) - pl.duration(days=1))
         )
+        days = (pl.col("period_end") - start).dt.total_days() + 1
+        limit = (pl.col("last") - start).dt.total_days() + 1
+        found = pays.with_columns(last=last).filter(pl.col("period_end") > pl.col("last"))
         return payout_findings(
-            self, found, pl.col("length").cast(pl.Float64), pl.col("limit"), days="length"
+            self,
+            found,
+            days.cast(pl.Float64),
+            limit.cast(pl.Float64),
+            days=days,
+            last_day_allowed="last",
         )
 
 
@@ -221,9 +237,11 @@ class PaidLessThanEarned(Rule):
 
 
 class _Withheld(Rule):
-    """A payout amount that may not be taken from the worker at all: the whole amount is owed."""
+    """A payout amount that may not be taken from the worker at all: the whole amount is owed,
+    unless `owed` is false (a case to review)."""
 
     column: str
+    owed = True
     categories = PAID
     severity = "error"
     unit = "CNY"
@@ -231,7 +249,7 @@ class _Withheld(Rule):
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
         found = payouts(ctx, self.categories).filter(pl.col(self.column) > 0)
         amount = pl.col(self.column)
-        return payout_findings(self, found, cny(amount), pl.lit(0.0), amount)
+        return payout_findings(self, found, cny(amount), pl.lit(0.0), amount if self.owed else 0)
 
 
 @register
@@ -272,3 +290,32 @@ class InjuryInsuranceCharged(_Withheld):
         "{period_start} to {period_end}; {shortfall} CNY is owed",
     }
     example = "W1, payout for 2025-01 deducting 7.50 CNY 职业伤害保障费 → shortfall 7.50 CNY."
+
+
+@register
+class FineDeducted(_Withheld):
+    """A fine (罚款) deducted from the worker's pay: a warning to review.
+
+    Any payout of an employee or a platform-managed worker with penalty > 0. No law has let an
+    employer fine a worker out of pay since the rules on rewards and penalties of enterprise
+    staff (《企业职工奖惩条例》) were repealed in 2008; only what the law lists may be withheld,
+    and compensation for damage the worker caused is capped (PY006). A deduction called a fine
+    may still be such compensation under another name, so it is a warning to review: the fine
+    is the observed value and no shortfall is claimed.
+    """
+
+    code = "PY007"
+    column = "penalty"
+    owed = False
+    severity = "warning"
+    name = {"en": "Fine deducted", "zh": "从报酬中扣罚款"}
+    basis = (
+        f"《劳动法》第五十条; {WAGE_BASIS}第十五条; "
+        "《国务院关于废止部分行政法规的决定》（国务院令第516号，废止《企业职工奖惩条例》）"
+    )
+    message = {
+        "zh": "{period_start}至{period_end}从报酬中扣除罚款{observed}元，请核查其依据",
+        "en": "A fine of {observed} CNY was deducted from pay for {period_start} to "
+        "{period_end}; review its basis",
+    }
+    example = "W1, payout for 2025-01 deducting a 50.00 CNY 罚款 → observed 50.00 CNY, shortfall 0."

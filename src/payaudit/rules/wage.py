@@ -7,8 +7,9 @@ import polars as pl
 
 from payaudit.engine.context import AuditContext, cny, evidence
 from payaudit.money import div_half_up
+from payaudit.rules.attendance import REQUIRED_FEN, monthly_minimum
 from payaudit.rules.base import Rule, register
-from payaudit.rules.payment import payout_findings, payouts, period_days
+from payaudit.rules.payment import payout_findings, payouts
 
 _PERIOD_START = {
     "day": pl.col("date"),
@@ -128,53 +129,33 @@ class HourlyMinimumWage(Rule):
         )
 
 
-def monthly_minimum(ctx: AuditContext, pays: pl.LazyFrame) -> pl.LazyFrame:
-    """Per payout with working time: `required`, the monthly minimum pro-rated by days worked,
-    in fen, and `days_worked`. Each calendar month's part of the period needs Σ over its days
-    worked of the day's monthly minimum (its area class) / max(days worked, monthly_paid_days):
-    the minimum × min(1, days / 21.75) when one minimum holds, each day's own figure otherwise.
-    The parts are added over the common denominator 21.75 and rounded half-up once."""
-    paid_days = ctx.pack.asof(pays, "monthly_paid_days", date_col="period_end", out="paid_days")
-    paid_days = paid_days.select("_payout", p=(pl.col("paid_days") * 100).round().cast(pl.Int64))
-    days = ctx.pack.asof(
-        period_days(ctx.daily, pays), "min_wage_monthly", class_col="area_class", out="minimum"
-    )
-    parts = (
-        days.group_by("_payout", pl.col("date").dt.truncate("1mo"))
-        .agg(
-            days=pl.len().cast(pl.Int64), fen=(pl.col("minimum") * 100).round().cast(pl.Int64).sum()
-        )
-        .join(paid_days, on="_payout")
-    )
-    # A part's need as a numerator over p (2175 = 21.75 days): fen × 100 up to 21.75 days
-    # worked; beyond, fen × p / days (the days' average minimum: the month is fully paid),
-    # exact whenever one minimum holds for the month, as with every Chongqing change so far.
-    over_p = (
-        pl.when(pl.col("days") * 100 <= pl.col("p"))
-        .then(pl.col("fen") * 100)
-        .otherwise(div_half_up(pl.col("fen") * pl.col("p"), pl.col("days")))
-    )
-    return (
-        parts.group_by("_payout")
-        .agg(num=over_p.sum(), p=pl.col("p").first(), days_worked=pl.col("days").sum())
-        .select("_payout", "days_worked", required=div_half_up(pl.col("num"), pl.col("p")))
-    )
-
-
 @register
 class MonthlyMinimumWage(Rule):
-    """Pay of a full-time employee below the monthly minimum wage, per payout period.
+    """Pay of a full-time employee below the monthly minimum wage, by attendance.
 
-    Eligible pay = gross − overtime_pay − allowances (night, high-temperature and other special
-    allowances are excluded from the comparison; individual social insurance and housing fund
-    are included, so gross is taken before them). Required pay: the monthly minimum of the
-    worker's area class × min(1, days worked / `monthly_paid_days` (21.75)), where a day worked
-    is a day with working time (SPEC §3) in the period. A period spanning a change of the
-    minimum (e.g. 16 Dec 2024 – 15 Jan 2025: 2100 → 2330 in class 1) is split by calendar
-    month and each part pro-rated by its own days worked and its own minimum; the parts are
-    added and rounded half-up to the fen once. A finding when eligible < required; shortfall =
-    required − eligible. Not audited: part-time employees (PT003), and payouts without any
-    working time in their period (days worked unknown). Amounts left empty count as 0.
+    Per payout period and calendar month it covers, the monthly minimum M of the worker's area
+    class is required in proportion to the month's scheduled working days in the period (the
+    calendar's working days, 补班 days included, never a statutory holiday or a rest day) less
+    one paid day (`monthly_paid_days`, 21.75 a month) for each day of absence:
+
+        required = M × scheduled days in the period / scheduled days of the month
+                   − M / 21.75 × absent days, at least 0.
+
+    Full attendance over a whole month requires the whole minimum, however many working days the
+    month has. Absent days = the scheduled days of the period less `days_worked` (出勤天数) when
+    the payout gives it, shared among the months in proportion to their scheduled days; else less
+    the scheduled days with work recorded (an order or a shift; days outside the audited range
+    count as attended, their work not being read). A period with no work recorded at all has
+    unknown attendance, taken as full, and the evidence says so.
+
+    The pay that counts toward the minimum is gross − overtime_pay − allowances (night,
+    high-temperature and other special allowances are excluded; individual social insurance and
+    housing fund are included, so gross is taken before them), shared among the months the
+    period covers in proportion to their scheduled days. Each month uses its own minimum, so a
+    period spanning a change (16 Dec 2024 – 15 Jan 2025: 2100 → 2330 in class 1) gives one
+    finding per month. A finding when that pay is below the required pay; the shortfall is the
+    difference, an exact fraction rounded half-up to the fen once. Not audited: part-time
+    employees (PT003). Amounts left empty count as 0.
     """
 
     code = "MW002"
@@ -185,31 +166,46 @@ class MonthlyMinimumWage(Rule):
     unit = "CNY"
     basis = f"《劳动法》第四十八条; 渝人社发〔2021〕38号 第（五）项; {EXCLUDED}"
     message = {
-        "zh": "{period_start}至{period_end}计入最低工资的工资{observed}元，低于按出勤折算的"
+        "zh": "{period_start}至{period_end}计入最低工资的工资{observed}元，低于按出勤计算的"
         "月最低工资{threshold}元，应补发{shortfall}元",
         "en": "From {period_start} to {period_end} pay counting toward the minimum was "
-        "{observed} CNY, below the pro-rated monthly minimum of {threshold} CNY; {shortfall} "
-        "CNY is owed",
+        "{observed} CNY, below the monthly minimum of {threshold} CNY for the attendance; "
+        "{shortfall} CNY is owed",
     }
     example = (
-        "W1 (渝中区), payout for 2025-01 with 11 days worked: gross 1,500.00 CNY including "
-        "200.00 CNY overtime pay and 100.00 CNY high-temperature allowance → eligible 1,200.00; "
-        "required 2,330 × 11 / 21.75 = 1,178.39; no finding. With gross 1,400.00: eligible "
-        "1,100.00, shortfall 78.39 CNY."
+        "W1 (渝中区, class 1: 2,330 CNY), payout for January 2025, which has 19 scheduled working "
+        "days (the 补班 Sunday 1/26 included; 1/1 and 1/28–1/31 are statutory holidays), fully "
+        "attended: gross 2,100.00 CNY, no overtime or allowances → required 2,330 × 19 / 19 = "
+        "2,330.00, shortfall 230.00 CNY. With days_worked 17 (2 days absent): required 2,330 − "
+        "2,330 / 21.75 × 2 = 2,115.75; gross 2,200.00 → no finding."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
         pays = payouts(ctx, self.categories).filter(~pl.col("part_time"))
-        found = pays.join(monthly_minimum(ctx, pays), on="_payout").filter(
-            pl.col("eligible") < pl.col("required")
+        parts = monthly_minimum(ctx, pays)
+        shortfall = div_half_up(
+            pl.col("required_num") * pl.col("share_den")
+            - pl.col("share_num") * pl.col("required_den"),
+            pl.col("required_den") * pl.col("share_den"),
+        ).cast(pl.Int64)
+        found = (
+            pays.drop("period_start", "period_end")
+            .join(parts, on="_payout")
+            .with_columns(shortfall=shortfall)
+            .filter(pl.col("shortfall") > 0)
         )
         return payout_findings(
             self,
             found,
-            cny(pl.col("eligible")),
-            cny(pl.col("required")),
-            pl.col("required") - pl.col("eligible"),
+            cny(div_half_up(pl.col("share_num"), pl.col("share_den"))),
+            cny(REQUIRED_FEN),
+            pl.col("shortfall"),
+            attendance="attendance",
+            scheduled_days="scheduled",
+            month_scheduled_days="month_days",
+            absent_days="absent",
             days_worked="days_worked",
+            monthly_minimum_cny=cny(pl.col("minimum_fen")),
             gross_cny=cny(pl.col("gross")),
             overtime_pay_cny=cny(pl.col("overtime_pay")),
             allowances_cny=cny(pl.col("allowances")),
