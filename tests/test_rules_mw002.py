@@ -107,6 +107,16 @@ def test_absences_from_days_worked():
     assert (f["threshold"], f["shortfall_fen"]) == (2330.0, 33000)
 
 
+def test_a_month_with_no_day_attended_requires_nothing():
+    # days_worked 0 of 19: the formula alone leaves 2,330 − 2,330 / 21.75 × 19 = 294.60, a claim
+    # for a month without work; the minimum wage presumes normal work, so nothing is owed.
+    assert _found("MW002", [], [_payout("E1", *JANUARY, 0, days_worked=0)]) == []
+    # One day attended: 2,330 − 2,330 / 21.75 × 18 = 401.7241… → 401.72 owed on gross 0.
+    assert _found("MW002", [], [_payout("E1", *JANUARY, 0, days_worked=1)]) == [
+        ("E1", "2025-01-01", "2025-01-31", 40172)
+    ]
+
+
 def test_absences_from_days_with_work_recorded():
     # March 2025 (21 scheduled days): orders 3/3–3/7, a required shift each day 3/10–3/14 and
     # an online shift on 3/17 → 11 scheduled days with work; Saturday 3/8 (a rest day) does not

@@ -12,8 +12,9 @@ Absent days are the scheduled days of the period less `days_worked` when the pay
 (shared among the months in proportion to their scheduled days), else less the scheduled days with
 work recorded (orders or shifts; a day outside the audited range counts as attended, its work
 not being read); with no work recorded at all in the period attendance is unknown and taken as
-full. Where the minimum changes inside a month, M is the average of the scheduled
-days' own minimums.
+full. A month in which no scheduled day was attended requires nothing: the minimum wage
+presumes normal work done. Where the minimum changes inside a month, M is the average of the
+scheduled days' own minimums.
 
 Everything stays an exact fraction over integers: required = required_num / required_den fen.
 """
@@ -129,7 +130,11 @@ def _required(parts: pl.LazyFrame) -> pl.LazyFrame:
                 pl.col("absent_num") * pl.col("scheduled") / pl.col("absent_den") / 100
             ).round(2),
             minimum_fen=div_half_up(pl.col("fen"), pl.col("scheduled")),
-            required_num=pl.col("fen") * need.clip(lower_bound=0),
+            # No day attended in the month: no normal work was done, so no minimum is owed
+            # (最低工资规定 art. 3), though the formula alone would leave M − M/21.75 × days.
+            required_num=pl.when(pl.col("absent_num") >= 100 * pl.col("absent_den"))
+            .then(0)
+            .otherwise(pl.col("fen") * need.clip(lower_bound=0)),
             required_den=pl.col("month_days") * pl.col("absent_den") * pl.col("p"),
             share_num=pl.col("eligible") * pl.col("scheduled"),
             share_den=pl.col("period_days"),
