@@ -9,7 +9,7 @@ from functools import cache
 
 import polars as pl
 
-from payaudit.config import CATEGORIES
+from payaudit.contracts import contract
 from payaudit.errors import ConfigError
 from payaudit.rulepack.areas import Areas, read_toml
 from payaudit.rulepack.schema import InForce, Parameter, parse_in_force, parse_pack
@@ -268,6 +268,7 @@ def base_pack(jurisdiction: str) -> BasePack:
         for spelling in (canonical, *entry["spellings"])
     }
     industries = {canonical: entry["industry"] for canonical, entry in listed.items()}
-    rules = parse_in_force(read_toml(jurisdiction, "rules"), CATEGORIES)
+    categories = tuple(contract("workers").column("category").values)
+    rules = parse_in_force(read_toml(jurisdiction, "rules"), categories)
     name = f"{meta['jurisdiction']} {meta['version']}"
     return BasePack(name, parameters, platforms, industries, rules)

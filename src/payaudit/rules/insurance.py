@@ -98,8 +98,11 @@ class NoOccupationalInjuryCover(Rule):
         "occupational-injury pilot without 职业伤害保障 cover",
     }
     example = (
-        "W1 (platform_managed, occupational_injury = 否) delivered for 美团 on 2025-03-03 and "
-        "2025-03-05 → observed 2 days."
+        "W1 (platform_managed, occupational_injury = 否) delivered for 美团 (in the pilot since "
+        "2022-07-01) on 2025-03-03 and 2025-03-05 → observed 2 days, an error. W2 drove for "
+        "T3出行, a ride-hailing platform covered only by the 2026 extension whose day is not "
+        "verified, on 2026-03-02 → observed 1 day, a warning. W3 on 滴滴出行 on 2025-06-30, "
+        "before it joined on 2025-07-01 → no finding."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
