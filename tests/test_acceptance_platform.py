@@ -11,7 +11,7 @@ Workers (roster: category, district):
   P1  渝中区 (class 1)  22 CNY/h across the 2025-01-01 change.
   P2  城口县 (class 2)  20.5 CNY/h across the change.
   P3  石柱土家族自治县 in the roster, orders say 渝中区: the roster wins → class 2.
-  P4  渝中区  an order crossing midnight.
+  P4  渝中区  an order crossing midnight: its time and its pay split between the days.
   P5  渝中区  overlapping orders, a cost, a tip.
   P6  渝中区  a required shift (working time) and an online shift (not, on the orders basis).
   P7  渝中区  HP001 on 除夕 2025-01-28 vs rest day 1/4, 补班 1/26, bridging rest day 2/3.
@@ -19,7 +19,7 @@ Workers (roster: category, district):
   P9  渝中区  works only on 5/1 (statutory) and 5/3 (rest day) in May: no baseline → warning.
   P10 渝中区  FT001: gaps of 19 min vs 20 min, a stretch of exactly 4 h.
   P11 渝中区  FT002: exactly 8 h vs 8 h 1 min.
-  P12 渝中区  FT001 on a stretch crossing midnight; its pay on the first day.
+  P12 渝中区  FT001 on a stretch crossing midnight; its pay split with its time.
   P13 independent: underpaid, 10 h on a statutory day: out of scope, no finding at all.
 """
 
@@ -169,7 +169,8 @@ EXPECTED_WEEK = {
     ("MW001", "P6", "2025-03-03", "2025-03-09", 39.00),
 }
 
-# --period day, MW001 only. Pay belongs to the day the order was accepted; time is split.
+# --period day, MW001 only. An order crossing midnight splits its time and its pay alike (the
+# later day's share in fen rounded half-up, the earlier day the rest).
 EXPECTED_DAY = {
     # P1 Dec days 2 h × 21 = 42 ≤ 44; Jan days 2 h × 23 = 46 − 44 = 2.00 each.
     ("MW001", "P1", "2025-01-02", "2025-01-02", 2.00),
@@ -180,16 +181,17 @@ EXPECTED_DAY = {
     # P3 2 × 22 = 44 − 43 = 1.00 each.
     ("MW001", "P3", "2025-01-06", "2025-01-06", 1.00),
     ("MW001", "P3", "2025-01-07", "2025-01-07", 1.00),
-    # P4 1/7: 1 h × 23 = 23 ≤ 40; 1/8: 1 h × 23 = 23.00 with no pay that day.
-    ("MW001", "P4", "2025-01-08", "2025-01-08", 23.00),
+    # P4 23:00–01:00 for 40.00: 1 h and 20.00 on each day; 1 h × 23 = 23 − 20 = 3.00 each.
+    ("MW001", "P4", "2025-01-07", "2025-01-07", 3.00),
+    ("MW001", "P4", "2025-01-08", "2025-01-08", 3.00),
     ("MW001", "P5", "2025-03-03", "2025-03-03", 0.50),
     ("MW001", "P6", "2025-03-04", "2025-03-04", 39.00),
     # P7 2/3: 4 × 23 = 92 = 92 → none; other days ≥ 25 CNY/h.
     # P8 2024-02-09: 4 × 21 = 84 − 80 = 4.00; 2025-10-06: 4 × 23 = 92 − 90 = 2.00.
     ("MW001", "P8", "2024-02-09", "2024-02-09", 4.00),
     ("MW001", "P8", "2025-10-06", "2025-10-06", 2.00),
-    # P12 3/13: 2.5 h × 23 = 57.50, its pay was on 3/12 (2 h × 23 = 46 ≤ 200).
-    ("MW001", "P12", "2025-03-13", "2025-03-13", 57.50),
+    # P12 22:00–02:30 for 200.00: 3/13 gets 2.5 / 4.5 × 200 = 111.11 (111.111… half-up),
+    # 3/12 the rest, 88.89; 2.5 h × 23 = 57.50 ≤ 111.11 and 2 h × 23 = 46 ≤ 88.89 → none.
 }
 
 
@@ -566,6 +568,10 @@ def test_district_spellings_and_unknown_area(tmp_path):
         "K1": "两江新区",
         "K2": "梁平区",
         "K3": "重庆高新区",
+        # Short forms of the autonomous counties are class 2 as well.
+        "C6": "石柱自治县",
+        "C7": "彭水县",
+        "C8": "秀山县",
     }
     rows = [(f"o{w}", w, *day, d) for w, d in spellings.items()]
     rows.append(("oU", "U1", "2025-03-03 10:00", "2025-03-03 12:00", "40.00", ""))
@@ -609,16 +615,110 @@ def test_epoch_milliseconds(tmp_path):
 
 
 def test_hp001_order_crossing_into_a_holiday(tmp_path):
-    """SPEC §5: an order's pay belongs to the day it was accepted, its time is split. 1/20 (Mon)
-    10:00–14:00 for 100.00; 1/27 (Mon, a working day) 23:00 → 1/28 (除夕) 01:00 for 60.00.
-    Baseline (working days): (100 + 60) / (4 + 1) h = 32.00 CNY/h; 1/28: 1 h with 0.00 pay →
-    (32 − 0) × 1 = 32.00. (Literal SPEC; whether HP001 should apportion pay by time is open.)"""
+    """An order crossing midnight splits its time and its pay. 1/20 (Mon) 10:00–14:00 for
+    100.00; 1/27 (Mon, a working day) 23:00 → 1/28 (除夕) 01:00 for 40.00: 1 h and 20.00 on
+    each day. Baseline (working days): (100 + 20) / (4 + 1) h = 24.00 CNY/h; 1/28: 20.00 / 1 h
+    = 20.00 ≤ 24.00 → (24 − 20) × 1 = 4.00. MW001 January: 6 h × 23 = 138 ≤ 140 → none."""
     rows = [
         ("h1", "H1", "2025-01-20 10:00", "2025-01-20 14:00", "100.00", "渝中区"),
-        ("h2", "H1", "2025-01-27 23:00", "2025-01-28 01:00", "60.00", "渝中区"),
+        ("h2", "H1", "2025-01-27 23:00", "2025-01-28 01:00", "40.00", "渝中区"),
     ]
+    report = _one_day(tmp_path, rows)
+    assert findings(report) == {("HP001", "H1", "2025-01-28", "2025-01-28", 4.00)}
+    [hp] = report["findings"]
+    assert (hp["observed"], hp["threshold"]) == (20.0, 24.0)
+    assert hp["evidence"]["order_ids"] == ["h2"]  # the order whose time falls on the holiday
+
+
+def _with_allowance(folder: Path, rows: list[tuple]) -> dict:
+    """rows: (order_id, worker_id, accepted_at, completed_at, pay, 夜间补贴, cost), 渝中区."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header = [
+        "订单号",
+        "骑手ID",
+        "接单时间",
+        "完成时间",
+        "订单收入",
+        "夜间补贴",
+        "从业成本",
+        "区县",
+    ]
+    _csv(folder / "orders.csv", header, [(*r, "渝中区") for r in rows])
+    return report_of(check(folder, "-f", "json"))
+
+
+def test_allowances_are_not_pay_for_the_minimum_wage(tmp_path):
+    """MW001 eligible pay = Σ pay − Σ allowance − Σ cost (《最低工资规定》 art. 12). March 2025,
+    class 1, 23 CNY/h:
+      A1 2 h paid 50.00 of which 6.00 night allowance: 46 required − 44 eligible = 2.00
+         (counting the allowance, 50 ≥ 46 would be no finding);
+      A2 2 h paid 50.00, allowance 4.00, cost 1.00: 46 − 45 = 1.00;
+      A3 no allowance: 2 h paid 46.00 → 46 = 46, none.
+    HP001 compares pay WITH its allowance, the premium it looks for: A4 4 h on Thu 4/3 for
+    100.00 (25 CNY/h) and 4 h on 清明 4/4 for 110.00 of which 20.00 holiday allowance: 27.50
+    > 25.00 → no HP001 (without the allowance it would be 22.50). MW001 April for A4:
+    8 h × 23 = 184 ≤ 100 + 110 − 20 = 190 → none."""
+    rows = [
+        ("o1", "A1", "2025-03-03 10:00", "2025-03-03 12:00", "50.00", "6.00", ""),
+        ("o2", "A2", "2025-03-03 10:00", "2025-03-03 12:00", "50.00", "4.00", "1.00"),
+        ("o3", "A3", "2025-03-03 10:00", "2025-03-03 12:00", "46.00", "", ""),
+        ("o4", "A4", "2025-04-03 10:00", "2025-04-03 14:00", "100.00", "", ""),
+        ("o5", "A4", "2025-04-04 10:00", "2025-04-04 14:00", "110.00", "20.00", ""),
+    ]
+    report = _with_allowance(tmp_path, rows)
+    assert report["data_issues"] == []
+    assert findings(report) == {
+        ("MW001", "A1", "2025-03-01", "2025-03-31", 2.00),
+        ("MW001", "A2", "2025-03-01", "2025-03-31", 1.00),
+    }
+    a1 = next(f for f in report["findings"] if f["worker_id"] == "A1")
+    assert (a1["evidence"]["eligible_cny"], a1["evidence"]["required_cny"]) == (44.0, 46.0)
+
+
+def test_an_allowance_crossing_midnight_splits_with_its_pay(tmp_path):
+    """22:00–01:00 paid 30.00 of which 9.00 night allowance, --period day: 3/3 gets 2/3 of the
+    time; 3/4 gets 1 h, pay 30 × 1/3 = 10.00 and allowance 9 × 1/3 = 3.00; 3/3 the rest, 20.00
+    and 6.00. 3/3: 2 h × 23 = 46 − (20 − 6) = 32.00; 3/4: 23 − (10 − 3) = 16.00."""
+    folder = tmp_path / "night"
+    folder.mkdir()
+    header = ["order_id", "worker_id", "accepted_at", "completed_at", "pay", "subsidy", "district"]
+    row = ("n1", "N1", "2025-03-03 22:00", "2025-03-04 01:00", "30.00", "9.00", "渝中区")
+    _csv(folder / "orders.csv", header, [row])
+    # The default range ends on the last day an order was accepted: name the next day too.
+    report = report_of(check(folder, "-f", "json", "--period", "day", "--to", "2025-03-04"))
+    assert findings(report) == {
+        ("MW001", "N1", "2025-03-03", "2025-03-03", 32.00),
+        ("MW001", "N1", "2025-03-04", "2025-03-04", 16.00),
+    }
+
+
+def test_rules_apply_only_while_their_basis_is_in_force(tmp_path):
+    """Platform-managed workers have MW001, HP001, FT002 from 2021-10-29 (渝人社发〔2021〕38号);
+    nothing, not even a warning, comes from the days before. Class 1 18 CNY/h from 2019-01-01.
+      R1 2018-03-05 2 h for 26.00: 2 × 15 = 30 − 26 = 4.00 was owed under the old reading:
+         now no finding.
+      R2 2021-10-01 (国庆, statutory) 4 h for 80.00 and no working day that month: an HP001
+         warning under the old reading; now none (MW001 4 × 18 = 72 ≤ 80 either way).
+      R3 2021-10-20 2 h for 20.00 (before: ignored) and Fri 10-29 2 h for 35.00: October is
+         audited from 10-29: 2 × 18 = 36 − 35 = 1.00, period 2021-10-29..2021-10-31.
+      R4 9 h on 10-28 (before: no FT002) and 9 h on 10-29 → FT002 on 10-29 only; pay 200.00
+         a day, 9 × 18 = 162 ≤ 200.
+    The 2018 order makes the default range start in March 2018 (years whose bridging days are
+    unknown only add D010 warnings)."""
+    rows = [
+        ("r1", "R1", "2018-03-05 10:00", "2018-03-05 12:00", "26.00", "渝中区"),
+        ("r2", "R2", "2021-10-01 10:00", "2021-10-01 14:00", "80.00", "渝中区"),
+        ("r3", "R3", "2021-10-20 10:00", "2021-10-20 12:00", "20.00", "渝中区"),
+        ("r4", "R3", "2021-10-29 10:00", "2021-10-29 12:00", "35.00", "渝中区"),
+    ]
+    for day in ("2021-10-28", "2021-10-29"):  # 4 h + 4 h + 1 h with 30 min breaks: no FT001
+        for n, (start, end, pay) in enumerate(
+            (("08:00", "12:00", "90.00"), ("12:30", "16:30", "90.00"), ("17:00", "18:00", "20.00"))
+        ):
+            rows.append((f"{day}-{n}", "R4", f"{day} {start}", f"{day} {end}", pay, "渝中区"))
     assert findings(_one_day(tmp_path, rows)) == {
-        ("HP001", "H1", "2025-01-28", "2025-01-28", 32.00)
+        ("MW001", "R3", "2021-10-29", "2021-10-31", 1.00),
+        ("FT002", "R4", "2021-10-29", "2021-10-29", 0.00),
     }
 
 

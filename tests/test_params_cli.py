@@ -29,6 +29,12 @@ def row(output: str, name: str) -> list[str]:
         ("2025-01-01", "渝中区", "1", "23", "2330"),
         ("2025-01-01", "城口县", "2", "22", "2200"),
         ("2025-01-01", "石柱土家族自治县", "2", "22", "2200"),
+        # Short forms of the autonomous counties reach class 2 too.
+        ("2025-01-01", "石柱自治县", "2", "22", "2200"),
+        ("2025-01-01", "石柱县", "2", "22", "2200"),
+        ("2025-01-01", "秀山县", "2", "22", "2200"),
+        ("2025-01-01", "酉阳自治县", "2", "22", "2200"),
+        ("2025-01-01", "彭水县", "2", "22", "2200"),
     ],
 )
 def test_params_of_a_district(on, district, area_class, hourly, monthly):
@@ -46,6 +52,15 @@ def test_params_without_district_shows_every_class_and_citations():
     fatigue = row(result.output, "max_continuous_hours")
     assert fatigue[1:4] == ["4", "h", "2021-10-29"]
     assert fatigue[-1] == "no"  # [U]: verified = false
+
+
+@pytest.mark.parametrize(("on", "verified"), [("2024-12-31", "yes"), ("2025-01-01", "no")])
+def test_params_verified_only_when_the_citation_was_checked(on, verified):
+    """The 2022 notice 渝人社发〔2021〕52号 is confirmed; the 2025 figures are, but not the
+    number of their notice (文号未核实), so its citation is not verified."""
+    result = run("params", "--date", on, "--district", "渝中区")
+    assert result.exit_code == 0, result.output
+    assert row(result.output, "min_wage_hourly")[-1] == verified
 
 
 def test_params_unknown_district_is_exit_2_naming_it():
@@ -78,7 +93,7 @@ def test_params_override_from_config(tmp_path):
         ("max_continuous_hours = true", "max_continuous_hours"),
         ('max_continuous_hours = { value = 4, unit = "days" }', "max_continuous_hours"),
         ('heat_midday_start = "noon"', "heat_midday_start"),
-        ("occupational_injury_all_platforms = 1", "occupational_injury_all_platforms"),
+        ("occupational_injury_pilot_industries = 1", "occupational_injury_pilot_industries"),
         ("min_wage_hourly = { 1 = 25 }", "min_wage_hourly"),
     ],
 )
@@ -153,6 +168,33 @@ def test_rules_lists_registered_rules():
 
     for code in all_rules():
         assert code in result.output
+
+
+@pytest.mark.parametrize(
+    ("on", "mw001", "py001"),
+    [
+        # Platform-managed workers have their rules from 渝人社发〔2021〕38号 of 2021-10-29.
+        ("2021-10-28", "platform_managed: no, from 2021-10-29", "platform_managed: no, from"),
+        ("2021-10-29", "platform_managed: yes, since 2021-10-29", "platform_managed: yes, since"),
+    ],
+)
+def test_rules_shows_which_are_in_force_on_a_day(on, mw001, py001):
+    result = run("rules", "--date", on)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    mw = next(i for i, line in enumerate(lines) if "│ MW001 " in line)
+    assert mw001 in lines[mw]
+    py = next(i for i, line in enumerate(lines) if "│ PY001 " in line)
+    # PY001: employees since the Labour Law of 1995, one line per category.
+    assert "employee: yes, since 1995-01-01" in lines[py]
+    assert py001 in lines[py + 1]
+
+
+def test_rule_says_from_when_it_is_in_force():
+    result = run("rule", "MW001")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "In force for platform_managed from 2021-10-29: 渝人社发〔2021〕38号 第（五）项" in text
 
 
 def test_rules_shows_thresholds_in_force(monkeypatch):

@@ -8,6 +8,7 @@ import pytest
 from payaudit.errors import ConfigError
 from payaudit.rulepack import canonical_district, canonical_district_expr, load_pack
 from payaudit.rulepack.pack import TABLE_SCHEMA
+from payaudit.rules import all_rules
 
 PACK = load_pack()
 
@@ -135,6 +136,30 @@ def test_unconfirmed_figures_are_not_verified():
         assert PACK.parameter(name).values[-1].verified is False
 
 
+def test_verified_means_the_citation_was_checked():
+    """The 2025 minimum wage figures are confirmed but their notice number is not: the value's
+    citation is not verified. No reference that says 未核实 is marked verified anywhere."""
+    assert PACK.parameter("min_wage_hourly").at(date(2025, 1, 1)).verified is False
+    assert PACK.parameter("min_wage_hourly").at(date(2024, 12, 31)).verified is True
+    cited = [v for p in PACK.parameters.values() for v in p.values]
+    cited += [e for by_category in PACK.rules.values() for e in by_category.values()]
+    assert all(not (c.verified and "未核实" in c.reference) for c in cited)
+
+
+def test_every_rule_is_dated_for_each_category_it_applies_to():
+    for code, rule in all_rules().items():
+        dated = PACK.rules[code]
+        assert set(dated) == set(rule.categories) - {"independent"}, code
+        assert all(e.reference for e in dated.values())
+    assert PACK.rule_since("MW001", ("platform_managed",)) == {
+        "platform_managed": date(2021, 10, 29)
+    }
+    assert PACK.rule_since("PY001", ("employee", "platform_managed")) == {
+        "employee": date(1995, 1, 1),
+        "platform_managed": date(2021, 10, 29),
+    }
+
+
 def test_table():
     table = PACK.table("min_wage_hourly")
     assert table.schema == pl.Schema(TABLE_SCHEMA)
@@ -203,14 +228,37 @@ def test_asof_of_an_area_parameter_needs_the_class():
         ("DiDi", date(2025, 6, 30), False),
         ("滴滴出行", date(2025, 7, 1), True),
         ("顺丰同城", date(2025, 7, 1), True),
-        ("某平台", date(2025, 12, 31), False),
-        ("某平台", date(2026, 1, 1), True),
+        # The 2026 extension covers platforms by industry: T3 (出行), UU跑腿 (即时配送).
+        ("T3出行", date(2025, 12, 31), False),
+        ("T3", date(2026, 1, 1), True),
+        ("UU跑腿", date(2026, 1, 1), True),
+        # Of no known industry: never in the pilot.
+        ("某平台", date(2026, 1, 1), False),
     ],
 )
 def test_pilot_platform(platform, on, covered):
     assert PACK.pilot_platform(platform, on) is covered
     frame = pl.LazyFrame({"p": [platform], "d": [on]})
     assert PACK.with_pilot_platform(frame, "p", "d").collect()["pilot_platform"].item() is covered
+
+
+@pytest.mark.parametrize(
+    ("platform", "on", "verified"),
+    [
+        ("美团", date(2026, 3, 1), True),  # named in the 2022 wave, verified
+        ("满帮省省", date(2025, 7, 1), True),  # named in the 2025 wave, verified
+        ("花小猪", date(2026, 3, 1), False),  # only by the 2026 extension, its day unverified
+    ],
+)
+def test_pilot_platform_rests_on_a_wave_verified_or_not(platform, on, verified):
+    frame = pl.LazyFrame({"p": [platform], "d": [on]})
+    row = PACK.with_pilot_platform(frame, "p", "d").collect().row(0, named=True)
+    assert row["pilot_platform"] is True and row["pilot_platform_verified"] is verified
+
+
+def test_every_platform_has_an_industry():
+    assert set(PACK.industries) == set(PACK.platforms.values())
+    assert PACK.industries["货拉拉"] == "同城货运" and PACK.industries["曹操出行"] == "出行"
 
 
 def test_in_force():

@@ -9,7 +9,7 @@ import pytest
 
 from payaudit.rulepack import UNITS, jurisdictions, load_pack
 from payaudit.rulepack.areas import read_toml
-from payaudit.rulepack.schema import parse_pack, parse_parameter
+from payaudit.rulepack.schema import parse_in_force, parse_pack, parse_parameter
 
 UNIT_SET = {
     "CNY/month", "CNY/h", "h", "min", "ratio", "days", "months", "°C", "time", "list", "bool"
@@ -45,7 +45,7 @@ def test_pack_has_every_parameter_of_the_contract():
         "part_time_max_pay_cycle_days", "part_time_max_daily_hours", "part_time_max_weekly_hours",
         "heat_stop_temp_c", "heat_limit_temp_c", "heat_max_hours", "heat_midday_start",
         "heat_midday_end", "heat_no_overtime_temp_c", "occupational_injury_pilot_platforms",
-        "occupational_injury_all_platforms",
+        "occupational_injury_pilot_industries",
     }  # fmt: skip
 
 
@@ -96,6 +96,36 @@ def test_schema_rejects_a_value_without_verified():
     del value["verified"]
     with pytest.raises(ValueError, match="verified"):
         parse_parameter("p", {"description": "x", "unit": "h", "values": [value]})
+
+
+def test_schema_rejects_an_unchecked_citation_marked_verified():
+    value = _value(reference="某通知（文号未核实）", verified=True)
+    with pytest.raises(ValueError, match="未核实"):
+        parse_parameter("p", {"description": "x", "unit": "h", "values": [value]})
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"MW001": {"contractor": {}}}, "contractor"),
+        ({"MW001": {"platform_managed": {"in_force_from": "2021-10-29"}}}, "in_force_from"),
+        (
+            {
+                "MW001": {
+                    "platform_managed": {
+                        "in_force_from": date(2021, 10, 29),
+                        "reference": "x（未核实）",
+                        "verified": True,
+                    }
+                }
+            },
+            "未核实",
+        ),
+    ],
+)
+def test_schema_of_rules_in_force(raw, message):
+    with pytest.raises(ValueError, match=message):
+        parse_in_force(raw, ("employee", "platform_managed"))
 
 
 def test_area_file_names_only_known_districts():

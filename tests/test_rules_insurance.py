@@ -1,6 +1,7 @@
-"""IN001 and IN002. Pilot platforms (FACTS.md §7): 美团 and six others from 2022-07-01; 滴滴出行 and
-three others from 2025-07-01; every platform of the pilot industries from 2026-01-01 (our
-assumed day). An empty insurance flag is unknown and never a finding."""
+"""IN001 and IN002. Pilot platforms: 美团 and six others from 2022-07-01; 滴滴出行 and three others
+from 2025-07-01; every platform of the ride-hailing, instant-delivery and same-city freight
+industries from 2026-01-01 (an assumed day, not verified: findings resting on it are warnings).
+An empty insurance flag is unknown and never a finding."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def test_platform_managed_worker_without_cover_on_a_pilot_platform():
             ("P3", "platform_managed", "渝中区", {"occupational_injury": True}),
             ("P4", "platform_managed", "渝中区", no),
             ("P5", "platform_managed", "渝中区", no),
+            ("P6", "platform_managed", "渝中区", no),
+            ("P7", "platform_managed", "渝中区", no),
             ("E1", "employee", "渝中区", no),  # not IN002's
         ]
     )
@@ -53,20 +56,36 @@ def test_platform_managed_worker_without_cover_on_a_pilot_platform():
         # P4 on 滴滴出行: not in the pilot on 2025-06-30, in it from 2025-07-01.
         _order("d1", "P4", "2025-06-30", "滴滴出行"),
         _order("d2", "P4", "2025-07-01", "滴滴"),
-        # P5 on a platform never named: only from 2026-01-01, when every platform is covered.
-        _order("e1", "P5", "2025-12-31", "某同城配送"),
-        _order("e2", "P5", "2026-01-02", "某同城配送"),
+        # P5 on T3出行, a ride-hailing platform never named in a wave: in the pilot only from
+        # the 2026 extension, whose day is not verified → a warning.
+        _order("e1", "P5", "2025-12-31", "T3出行"),
+        _order("e2", "P5", "2026-01-02", "T3"),
+        # P6 on a platform of no known industry: never in the pilot.
+        _order("g1", "P6", "2026-01-02", "某同城配送"),
+        # P7: 美团 (named 2022, verified) on 1/5 and 花小猪 (extension only) on 1/6, 1/7 → an
+        # error for 1/5 and a warning for 1/6–1/7.
+        _order("h1", "P7", "2026-01-05", "美团"),
+        _order("h2", "P7", "2026-01-06", "花小猪"),
+        _order("h3", "P7", "2026-01-07", "花小猪打车"),
         _order("f1", "E1", "2025-03-03", "美团"),
     ]
     found = findings(dataset(workers=roster, orders=orders), "IN002")
     summary = [
-        (f["worker_id"], f["period_start"].isoformat(), f["period_end"].isoformat(), f["observed"])
+        (
+            f["worker_id"],
+            f["period_start"].isoformat(),
+            f["period_end"].isoformat(),
+            f["observed"],
+            f["severity"],
+        )
         for f in found
     ]
     assert summary == [
-        ("P1", "2025-03-03", "2025-03-05", 2.0),
-        ("P4", "2025-07-01", "2025-07-01", 1.0),
-        ("P5", "2026-01-02", "2026-01-02", 1.0),
+        ("P1", "2025-03-03", "2025-03-05", 2.0, "error"),
+        ("P4", "2025-07-01", "2025-07-01", 1.0, "error"),
+        ("P5", "2026-01-02", "2026-01-02", 1.0, "warning"),
+        ("P7", "2026-01-05", "2026-01-05", 1.0, "error"),
+        ("P7", "2026-01-06", "2026-01-07", 2.0, "warning"),
     ]
     assert json.loads(found[0]["evidence"])["platforms"] == ["美团", "美团外卖"]
 

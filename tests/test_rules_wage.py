@@ -7,7 +7,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from helpers import audit, dataset, findings, workers
+from helpers import audit, context, dataset, findings, workers
 from payaudit.config import Settings
 
 ROSTER = workers([("W1", "platform_managed", "渝中区")])
@@ -214,5 +214,7 @@ def test_area_class_of_each_day():
             ("o2", "W1", "2019-01-02 10:00", "2019-01-02 14:00", 50),  # 4 × 18 = 72
         ],
     )
-    # Week 2018-12-31 – 2019-01-06: 128.00 required, 100.00 paid → 28.00.
-    assert _mw(ds, Settings(period="week")) == [("W1", "2018-12-31", "2019-01-06", 2800)]
+    days = context(ds).daily.collect().select("date", "area_class", "min_wage_fen").rows()
+    assert days == [(date(2018, 12, 31), 2, 1400), (date(2019, 1, 2), 1, 1800)]
+    # MW001 was not yet in force for platform-managed workers (from 2021-10-29): no finding.
+    assert _mw(ds, Settings(period="week")) == []

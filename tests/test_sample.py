@@ -155,3 +155,6 @@ def test_sample_command(tmp_path):
     assert bad.exit_code == 2
     early = runner.invoke(app, ["sample", str(tmp_path), "--start", "2010-01-01"])
     assert early.exit_code == 2
+    # The labelled platform-managed rules apply from 2021-10-29 (渝人社发〔2021〕38号).
+    before = runner.invoke(app, ["sample", str(tmp_path), "--start", "2021-10-28"])
+    assert before.exit_code == 2 and "2021-10-29" in before.output

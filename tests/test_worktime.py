@@ -240,3 +240,80 @@ def test_runs_of_several_workers_match_a_brute_force(spans, one_key):
     assert found.get_column("seconds").to_list() == [
         int((e - s).total_seconds()) for s, e in found.select("start", "end").rows()
     ]
+
+
+def _money_by_day(*orders: tuple) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """ctx.daily's (pay, allowance, cost, orders accepted) per worker and day, in fen."""
+    ctx = context(
+        dataset(orders=list(orders)), date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)
+    )
+    rows = ctx.daily.collect().iter_rows(named=True)
+    return {
+        (r["worker_id"], r["date"].isoformat()): (
+            r["pay_fen"],
+            r["allowance_fen"],
+            r["cost_fen"],
+            r["orders"],
+        )
+        for r in rows
+    }
+
+
+def test_pay_crossing_midnight_splits_with_its_time():
+    """The later day gets its share in fen rounded half-up, the earlier day the rest.
+    W1 23:00–01:00 paid 20.00: 1 h of 2 → 10.00 and 10.00.
+    W2 23:30–00:30 paid 0.01: ½ fen → rounded half-up to 1 fen on 3/4, 0 on 3/3.
+    W3 22:00–01:00 paid 10.00, allowance 1.00, cost 0.50: 1 h of 3 on 3/4 → 333.33… → 3.33;
+       allowance 33.33… → 0.33; cost 16.66… → 0.17; 3/3 the rest: 6.67, 0.67, 0.33.
+    W4 22:30–00:00 paid 5.00 ends at midnight: all on 3/3."""
+    got = _money_by_day(
+        ("o1", "W1", "2025-03-03 23:00", "2025-03-04 01:00", "20.00"),
+        ("o2", "W2", "2025-03-03 23:30", "2025-03-04 00:30", "0.01"),
+        (
+            "o3",
+            "W3",
+            "2025-03-03 22:00",
+            "2025-03-04 01:00",
+            "10.00",
+            {"allowance": "1.00", "cost": "0.50"},
+        ),
+        ("o4", "W4", "2025-03-03 22:30", "2025-03-04 00:00", "5.00"),
+    )
+    assert got == {
+        ("W1", "2025-03-03"): (1000, 0, 0, 1),
+        ("W1", "2025-03-04"): (1000, 0, 0, 0),
+        ("W2", "2025-03-03"): (0, 0, 0, 1),
+        ("W2", "2025-03-04"): (1, 0, 0, 0),
+        ("W3", "2025-03-03"): (667, 67, 33, 1),
+        ("W3", "2025-03-04"): (333, 33, 17, 0),
+        ("W4", "2025-03-03"): (500, 0, 0, 1),
+    }
+
+
+def test_pay_over_several_days_adds_up_exactly():
+    """22:00 on 3/3 to 02:00 on 3/5 (28 h) paid 10.00: 3/4 gets 24/28 → 857.14… → 8.57, 3/5
+    2/28 → 71.43… → 0.71, 3/3 the rest 0.72; the shares add up to 10.00."""
+    got = _money_by_day(("o1", "W1", "2025-03-03 22:00", "2025-03-05 02:00", "10.00"))
+    assert {day: pay for (_, day), (pay, *_) in got.items()} == {
+        "2025-03-03": 72,
+        "2025-03-04": 857,
+        "2025-03-05": 71,
+    }
+
+
+@given(st.integers(0, 10**7), st.integers(1, 1439), st.integers(1, 1440))
+@settings(max_examples=60, deadline=None)
+def test_split_pay_adds_up_and_follows_the_time(pay, start_minute, minutes):
+    """Any order: the days' shares add up to the pay, and the later day's is its share of the
+    time rounded half-up (brute force with exact fractions)."""
+    start = datetime(2025, 3, 3) + timedelta(minutes=start_minute)
+    end = start + timedelta(minutes=minutes)
+    orders = pl.LazyFrame(
+        {"worker_id": ["W"], "date": [start.date()], "accepted_at": [start], "completed_at": [end]}
+    ).with_columns(pl.lit(pay, pl.Int64).alias("pay"))
+    shares = worktime.split_money(orders, ("pay",)).collect()
+    assert shares["pay"].sum() == pay
+    later = max(0, minutes - (1440 - start_minute))
+    if later:
+        exact = Fraction(pay * later, minutes)
+        assert shares.filter(pl.col("accepted") == 0)["pay"].item() == int(exact + Fraction(1, 2))

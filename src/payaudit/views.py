@@ -84,19 +84,36 @@ def calendar_table(year: int) -> Table:
     return table
 
 
+def _threshold(name: str, pack: RulePack, day: date) -> str:
+    if name not in pack.parameters:
+        return f"{name}: not in the rule pack"
+    value = pack.value(name, day)
+    if value is None:
+        return f"{name}: none in force"
+    return f"{name} = {shown(value)} {pack.parameter(name).unit}"
+
+
 def _thresholds(rule: type[Rule], pack: RulePack, day: date) -> list[str]:
-    return [
-        f"{name} = {shown(pack.value(name, day))} {pack.parameter(name).unit}"
-        if name in pack.parameters
-        else f"{name}: not in the rule pack"
-        for name in rule.params
-    ]
+    return [_threshold(name, pack, day) for name in rule.params]
+
+
+def _in_force(rule: type[Rule], pack: RulePack, day: date) -> list[str]:
+    """Per category the rule applies to: whether it is in force on `day`, and since when."""
+    since = pack.rule_since(rule.code, rule.categories)
+    lines = []
+    for category in rule.categories:
+        start = since.get(category)
+        if start is None:
+            lines.append(f"{category}: yes")
+        else:
+            lines.append(f"{category}: {'yes, since' if start <= day else 'no, from'} {start}")
+    return lines
 
 
 def rules_table(rules: dict[str, type[Rule]], pack: RulePack, day: date) -> Table:
     table = _table(
-        f"Rules, thresholds of {pack.name} in force on {day}",
-        ("code", "name", "severity", "applies to", "thresholds"),
+        f"Rules and thresholds of {pack.name} in force on {day}",
+        ("code", "name", "severity", "in force (applies to)", "thresholds"),
         overflow="fold",
     )
     for code, rule in rules.items():
@@ -104,7 +121,7 @@ def rules_table(rules: dict[str, type[Rule]], pack: RulePack, day: date) -> Tabl
             code,
             "\n".join(rule.name.get(lang, "") for lang in ("en", "zh")),
             rule.severity,
-            ", ".join(rule.categories),
+            "\n".join(_in_force(rule, pack, day)),
             "\n".join(_thresholds(rule, pack, day)),
         )
     return table
@@ -128,6 +145,14 @@ def rule_view(rule: type[Rule], pack: RulePack, day: date) -> Group:
         Text.from_markup(f"\n[bold]Severity[/] {SEVERITY_WHY[rule.severity]}"),
         Text.from_markup(f"[bold]Applies to[/] {', '.join(rule.categories)}"),
         Text.assemble(("Legal basis ", "bold"), rule.basis),
+        *(
+            Text.assemble(
+                (f"In force for {category} from ", "bold"),
+                f"{dated.in_force_from}: {dated.reference}",
+                "" if dated.verified else " (citation not verified)",
+            )
+            for category, dated in pack.rules.get(rule.code, {}).items()
+        ),
         params,
         Text.assemble(("Example ", "bold"), rule.example),
     )

@@ -3,6 +3,7 @@ category and area class, the calendar, and the derived working-time frames every
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -17,6 +18,12 @@ from payaudit.engine import worktime
 from payaudit.engine.inputs import DEFAULT_AREA_CLASS, area_issues, resolve_workers, table_frame
 from payaudit.rulepack import RulePack
 
+_US = pl.duration(microseconds=1)
+
+# An order's money: pay, and the parts of it (allowance, cost) or beside it (tip) that an
+# empty cell leaves at 0. Each splits across midnight with the order's time.
+MONEY = ("pay", "allowance", "cost", "tip")
+
 
 @dataclass
 class AuditContext:
@@ -26,7 +33,8 @@ class AuditContext:
     - `date_from`, `date_to`: the audit range: --from/--to, by default the whole periods
       (--period: day, ISO week, calendar month) that hold the data (orders, shifts, payouts).
     - `orders`: clean canonical orders accepted in the range, plus `date` (the accepted day);
-      `platform` filled from settings.platform else "unknown"; `tip` and `cost` null → 0.
+      `platform` filled from settings.platform else "unknown"; `allowance`, `cost`, `tip`
+      null → 0.
     - `shifts`, `payouts`, `weather`: canonical frames (shifts overlapping the range); an empty
       frame with the contract's columns when the table was not given.
     - `workers`: one row per worker seen in any table: worker_id, category (roster, else
@@ -44,7 +52,8 @@ class AuditContext:
       basis), merged per worker so no time counts twice (SPEC §3).
     - `daily`: one row per worker and day in the range with working time or an accepted order:
       worker_id, date, seconds (merged, before the allowance, Int64), hours (after it, Float64),
-      pay_fen, cost_fen, tip_fen, orders, day_type, holiday_zh, category,
+      pay_fen, allowance_fen, cost_fen, tip_fen (an order crossing midnight split by its
+      time, see worktime.split_money), orders (accepted that day), day_type, holiday_zh, category,
       area_class (of that day), min_wage_hourly (CNY/h), min_wage_fen (fen/h, Int64).
     - `stretches`: worker_id, date (of its start), start, end, seconds: continuous order
       stretches with the break in force (min_break_minutes); worktime.stretch_orders(found,
@@ -76,6 +85,35 @@ class AuditContext:
         chosen = self.workers.filter(pl.col("category").is_in(categories)).select("worker_id")
         return frame.join(chosen, on="worker_id", how="semi")
 
+    def from_days_in_force(self, since: dict[str, date]) -> AuditContext:
+        """This context for a rule that applies to each category from a day (`since`:
+        category → day): each worker's days, orders, shifts, stretches and payouts before the
+        day of the worker's category are left out, so that nothing comes from them, and the
+        range starts no earlier than the earliest such day. The derived frames are filtered,
+        not computed again: a day's time and pay are its own, whatever came before."""
+        if all(day <= self.date_from for day in since.values()):
+            return self
+        start = pl.col("category").replace_strict(since, default=None, return_dtype=pl.Date)
+        starts = self.workers.select("worker_id", _since=start)
+
+        def kept(frame: pl.LazyFrame, day: pl.Expr) -> pl.LazyFrame:
+            after = pl.col("_since").is_null() | (day >= pl.col("_since"))
+            return frame.join(starts, on="worker_id", how="left").filter(after).drop("_since")
+
+        ctx = dataclasses.replace(
+            self,
+            date_from=max(self.date_from, min(since.values())),
+            orders=kept(self.orders, pl.col("date")),
+            shifts=kept(self.shifts, (pl.col("end") - _US).dt.date()),
+            payouts=kept(self.payouts, pl.col("period_end")),
+        )
+        ctx.__dict__.update(
+            merged=self.merged,
+            daily=kept(self.daily, pl.col("date")),
+            stretches=kept(self.stretches, pl.col("date")),
+        )
+        return ctx
+
     @cached_property
     def merged(self) -> pl.LazyFrame:
         counted = self.shifts
@@ -94,17 +132,17 @@ class AuditContext:
         time = worktime.daily_seconds(self.merged).filter(
             pl.col("date").is_between(self.date_from, self.date_to)
         )
-        pay = self.orders.group_by("worker_id", "date").agg(
-            pay_fen=pl.col("pay").sum(),
-            cost_fen=pl.col("cost").sum(),
-            tip_fen=pl.col("tip").sum(),
-            orders=pl.len(),
+        pay = (
+            worktime.split_money(self.orders, MONEY)
+            .filter(pl.col("date") <= self.date_to)
+            .group_by("worker_id", "date")
+            .agg(**{f"{m}_fen": pl.col(m).sum() for m in MONEY}, orders=pl.col("accepted").sum())
         )
         worker = self.workers.select("worker_id", "category", "district")
         days = (
             time.join(pay, on=["worker_id", "date"], how="full", coalesce=True)
             .with_columns(
-                pl.col("seconds", "pay_fen", "cost_fen", "tip_fen").fill_null(0),
+                pl.col("seconds", *(f"{m}_fen" for m in MONEY)).fill_null(0),
                 pl.col("orders").fill_null(0).cast(pl.Int64),
                 hours=self.working_hours(pl.col("seconds").fill_null(0)),
             )
@@ -124,12 +162,16 @@ class AuditContext:
         )
 
     def with_order_ids(self, days: pl.LazyFrame) -> pl.LazyFrame:
-        """`days` (a few worker-days, e.g. findings) with `order_ids`: the orders accepted on
-        each, in input order. Listing them for every worker-day would copy every order id."""
-        keys = days.select("worker_id", "date").unique()
+        """`days` (a few worker-days, e.g. findings) with `order_ids`: the orders whose time
+        falls on each (accepted that day or crossing midnight into it), in order of acceptance.
+        Listing them for every worker-day would copy every order id."""
+        keys = days.select("worker_id", _day="date").unique()
+        last = pl.max_horizontal("date", (pl.col("completed_at") - _US).dt.date())
         ids = (
-            self.orders.join(keys, on=["worker_id", "date"], how="semi")
-            .group_by("worker_id", "date")
+            self.orders.join(keys, on="worker_id")
+            .filter(pl.col("_day").is_between("date", last))
+            .sort("accepted_at", "order_id")
+            .group_by("worker_id", date="_day")
             .agg(order_ids=pl.col("order_id"))
         )
         return days.join(ids, on=["worker_id", "date"], how="left", maintain_order="left")
@@ -181,7 +223,7 @@ def _orders(dataset: Dataset, settings: Settings, start: date, end: date) -> pl.
         .filter(pl.col("date").is_between(start, end))
         .with_columns(
             pl.col("platform").fill_null(settings.platform or "unknown"),
-            pl.col("tip", "cost").fill_null(0),
+            pl.col(*MONEY[1:]).fill_null(0),
         )
     )
 
@@ -236,5 +278,8 @@ def ratio_num(value: pl.Expr) -> pl.Expr:
     """A rule-pack ratio as an exact integer numerator over RATIO_DEN."""
     return (value * RATIO_DEN).round().cast(pl.Int64)
 
+
+# A day's pay that counts toward the hourly minimum: allowances, costs and tips do not.
+ELIGIBLE = pl.col("pay_fen") - pl.col("allowance_fen") - pl.col("cost_fen")
 
 RATIO_DEN = 10_000  # rule-pack ratios (e.g. holiday_min_ratio) carry at most 4 decimals

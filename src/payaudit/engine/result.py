@@ -21,7 +21,7 @@ WORKER_SCHEMA: dict[str, pl.DataType] = {
     "days_worked": pl.Int64,
     "hours": pl.Float64,  # working time in the audited range
     "pay_fen": pl.Int64,  # Σ order pay
-    "eligible_pay_fen": pl.Int64,  # Σ pay − Σ cost
+    "eligible_pay_fen": pl.Int64,  # Σ pay − Σ allowance − Σ cost
     "effective_hourly_cny": pl.Float64,  # eligible pay / hours
     "findings": pl.Int64,
     "shortfall_fen": pl.Int64,

@@ -11,7 +11,7 @@ import polars as pl
 from payaudit.calendar import unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
-from payaudit.engine.context import AuditContext, build_context
+from payaudit.engine.context import ELIGIBLE, AuditContext, build_context
 from payaudit.engine.findings import FINDING_SCHEMA, SORT_KEYS, conform, with_status
 from payaudit.engine.locate import locations
 from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
@@ -45,8 +45,11 @@ def message(template: str, lang: str) -> pl.Expr:
 
 
 def _findings(rule: type[Rule], ctx: AuditContext, lang: str) -> pl.LazyFrame:
-    """A rule's findings completed: severity, category, platform, message; conformed."""
-    found = rule().check(ctx)
+    """A rule's findings completed: severity, category, platform, message; conformed. The rule
+    sees only the days on which it is in force for each worker's category; a finding's period
+    starts no earlier than the first of them."""
+    since = ctx.pack.rule_since(rule.code, rule.categories)
+    found = rule().check(ctx.from_days_in_force(since))
     severity = pl.lit(rule.severity)
     if "severity" in found.collect_schema().names():
         severity = pl.col("severity").fill_null(severity)
@@ -54,6 +57,11 @@ def _findings(rule: type[Rule], ctx: AuditContext, lang: str) -> pl.LazyFrame:
     found = found.drop("category", "platform", strict=False).join(
         workers, on="worker_id", how="left"
     )
+    if any(day > ctx.date_from for day in since.values()):
+        start = pl.col("category").replace_strict(since, default=None, return_dtype=pl.Date)
+        found = found.filter(start.is_null() | (pl.col("period_end") >= start)).with_columns(
+            period_start=pl.max_horizontal("period_start", start)
+        )
     found = found.with_columns(rule=pl.lit(rule.code), severity=severity)
     return conform(found.with_columns(message(rule.message[lang], lang)))
 
@@ -63,7 +71,7 @@ def _workers(ctx: AuditContext, findings: pl.LazyFrame) -> pl.LazyFrame:
         days_worked=(pl.col("seconds") > 0).sum().cast(pl.Int64),
         hours=ctx.working_hours(pl.col("seconds").sum()),  # summed exactly, divided once
         pay_fen=pl.col("pay_fen").sum(),
-        eligible_pay_fen=(pl.col("pay_fen") - pl.col("cost_fen")).sum(),
+        eligible_pay_fen=ELIGIBLE.sum(),
     )
     owed = findings.group_by("worker_id").agg(
         findings=pl.len().cast(pl.Int64), shortfall_fen=pl.col("shortfall_fen").sum()

@@ -14,6 +14,8 @@ from fractions import Fraction
 
 import polars as pl
 
+from payaudit.money import div_half_up
+
 _US = pl.duration(microseconds=1)
 _ONE_US = timedelta(microseconds=1)
 _DT = pl.Datetime("us")
@@ -88,6 +90,44 @@ def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
         .select("worker_id", "date", seconds=(piece_end - piece_start).dt.total_seconds())
     )
     return pl.concat([same_day, crossing])
+
+
+def split_money(orders: pl.LazyFrame, money: tuple[str, ...]) -> pl.LazyFrame:
+    """Each order's money columns (integer fen) on the days its time falls on: an order
+    crossing midnight gives each later day its share of the order's time, in fen rounded
+    half-up, and the day it was accepted the rest, so the shares add up to the amount
+    (23:00–01:00 paid 20.00: 10.00 and 10.00). In: worker_id, date (the accepted day),
+    accepted_at, completed_at and `money`. Out: worker_id, date, `money` and accepted (1 on
+    the day the order was accepted, else 0), one row per order and day."""
+    last = (pl.col("completed_at") - _US).dt.date()
+    crossing = last > pl.col("date")  # an empty order ends on the day it starts
+    same_day = orders.filter(~crossing).select(
+        "worker_id", "date", *money, accepted=pl.lit(1, pl.Int32)
+    )
+    day_start = pl.col("date").cast(_DT)
+    piece = pl.min_horizontal("completed_at", day_start + pl.duration(days=1))
+    piece = (piece - pl.max_horizontal("accepted_at", day_start)).dt.total_milliseconds()
+    total = (pl.col("completed_at") - pl.col("accepted_at")).dt.total_milliseconds()
+    first = pl.col("date") == pl.col("_first")
+    shares = {}
+    for m in money:
+        later = pl.when(first).then(0).otherwise(div_half_up(pl.col(m) * piece, total))
+        shares[m] = pl.when(first).then(pl.col(m) - later.sum().over("_order")).otherwise(later)
+    pieces = (
+        orders.filter(crossing)
+        .select(
+            "worker_id",
+            "accepted_at",
+            "completed_at",
+            *money,
+            _first="date",
+            date=pl.date_ranges("date", last),
+            _order=pl.int_range(pl.len()),
+        )
+        .explode("date")
+        .select("worker_id", "date", accepted=first.cast(pl.Int32), **shares)
+    )
+    return pl.concat([same_day, pieces], how="diagonal")
 
 
 def daily_seconds(merged: pl.LazyFrame) -> pl.LazyFrame:

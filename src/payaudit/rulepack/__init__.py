@@ -1,7 +1,8 @@
 """Legal parameters keyed by effective date, each value cited, and districts → area class.
 
 Data: `cn-chongqing/params.toml` (parameters), `areas.toml` (districts and area classes),
-`platforms.toml` (platform spellings); schema in `schema.py`.
+`platforms.toml` (platform spellings and industries), `rules.toml` (from when each rule applies
+to each category of worker); schema in `schema.py`.
 """
 
 from __future__ import annotations
@@ -42,13 +43,15 @@ def load_pack(jurisdiction: str = DEFAULT_JURISDICTION, overrides: dict | None =
     if jurisdiction not in jurisdictions():
         known = ", ".join(jurisdictions())
         raise ConfigError(f"Unknown jurisdiction '{jurisdiction}'; rule packs: {known}.")
-    name, parameters, platforms = base_pack(jurisdiction)
+    base = base_pack(jurisdiction)
     return RulePack(
-        name=name,
+        name=base.name,
         jurisdiction=jurisdiction,
-        parameters=apply_overrides(parameters, overrides),
+        parameters=apply_overrides(base.parameters, overrides),
         areas=load_areas(jurisdiction),
-        platforms=platforms,
+        platforms=base.platforms,
+        industries=base.industries,
+        rules=base.rules,
     )
 
 

@@ -9,9 +9,10 @@ from functools import cache
 
 import polars as pl
 
+from payaudit.contracts import contract
 from payaudit.errors import ConfigError
 from payaudit.rulepack.areas import Areas, read_toml
-from payaudit.rulepack.schema import Parameter, parse_pack
+from payaudit.rulepack.schema import InForce, Parameter, parse_in_force, parse_pack
 
 _KEY = "_pa_key"  # temporary columns of the frame look-ups start with _pa_
 _ONE_ROW = {"platform": pl.String, "date": pl.Date}
@@ -40,6 +41,8 @@ class RulePack:
     parameters: dict[str, Parameter]
     areas: Areas
     platforms: dict[str, str]  # lower-cased spelling → canonical platform name
+    industries: dict[str, str]  # canonical platform name → its industry
+    rules: dict[str, dict[str, InForce]]  # rule code → category → from when it applies
 
     def parameter(self, name: str) -> Parameter:
         try:
@@ -110,7 +113,8 @@ class RulePack:
                 value = pl.when(area_class == c).then(pl.col(_value_col(c))).otherwise(value)
         else:
             value = pl.col(_value_col(None))
-        return _look_up_distinct(frame, pl.col(date_col).cast(pl.Date), look_up, value, out or name)
+        on = pl.col(date_col).cast(pl.Date)
+        return _look_up_distinct(frame, on, look_up, {out or name: value})
 
     def area_class(self, district: str | None, on: date) -> int | None:
         return self.areas.area_class(district, on)
@@ -130,17 +134,19 @@ class RulePack:
             [(e.effective_from, pl.col(f"_pa_class{i}")) for i, e in enumerate(epochs)],
         )
         return _look_up_distinct(
-            frame, pl.col(district_col), lambda d: d.with_columns(**columns), by_date, out
+            frame, pl.col(district_col), lambda d: d.with_columns(**columns), {out: by_date}
         )
 
     def with_pilot_platform(
         self, frame: pl.LazyFrame, platform_col: str, date_col: str, out: str = "pilot_platform"
     ) -> pl.LazyFrame:
         """`frame` with whether each row's platform was in the occupational-injury pilot on its
-        date (null when the date is)."""
+        date (null when the date is): named in the pilot list, or of a pilot industry; and
+        `{out}_verified`, whether the wave that put it there has a verified citation (a
+        platform stays as verified as the wave that first named it)."""
         listed = self.parameter("occupational_injury_pilot_platforms")
-        everyone = self.parameter("occupational_injury_all_platforms")
-        changes = sorted({v.effective_from for v in listed.values + everyone.values})
+        industries = self.parameter("occupational_injury_pilot_industries")
+        changes = sorted({v.effective_from for v in listed.values + industries.values})
         canonical = (
             pl.col(_KEY)
             .cast(pl.String)
@@ -148,21 +154,45 @@ class RulePack:
             .str.to_lowercase()
             .replace_strict(self.platforms, default=None, return_dtype=pl.String)
         )
+        industry = canonical.replace_strict(self.industries, default=None, return_dtype=pl.String)
+        first_named: dict[str, bool] = {}
+        for wave in listed.values:
+            for name in wave.value:
+                first_named.setdefault(name, wave.verified)
+        named_verified = canonical.replace_strict(
+            first_named, default=False, return_dtype=pl.Boolean
+        )
         columns = {}
         for i, day in enumerate(changes):
-            names, flag = listed.at(day), everyone.at(day)
-            in_list = canonical.is_in(names.value if names else []).fill_null(False)
-            columns[f"_pa_pilot{i}"] = pl.lit(True) if flag and flag.value else in_list
+            names, kinds = listed.at(day), industries.at(day)
+            named = canonical.is_in(names.value if names else []).fill_null(False)
+            of_industry = industry.is_in(kinds.value if kinds else []).fill_null(False)
+            columns[f"_pa_pilot{i}"] = named | of_industry
+            columns[f"_pa_sure{i}"] = (named & named_verified) | (
+                of_industry & pl.lit(bool(kinds and kinds.verified))
+            )
         on = pl.col(date_col).cast(pl.Date)
-        by_date = _by_epoch(on, [(d, pl.col(f"_pa_pilot{i}")) for i, d in enumerate(changes)])
-        by_date = pl.when(on.is_not_null()).then(by_date.fill_null(False))
+
+        def by_date(prefix: str) -> pl.Expr:
+            epochs = [(d, pl.col(f"{prefix}{i}")) for i, d in enumerate(changes)]
+            return pl.when(on.is_not_null()).then(_by_epoch(on, epochs).fill_null(False))
+
         return _look_up_distinct(
-            frame, pl.col(platform_col), lambda d: d.with_columns(**columns), by_date, out
+            frame,
+            pl.col(platform_col),
+            lambda d: d.with_columns(**columns),
+            {out: by_date("_pa_pilot"), f"{out}_verified": by_date("_pa_sure")},
         )
 
     def pilot_platform(self, platform: str | None, on: date) -> bool:
         frame = pl.LazyFrame({"platform": [platform], "date": [on]}, schema=_ONE_ROW)
         return self.with_pilot_platform(frame, "platform", "date").collect()["pilot_platform"][0]
+
+    def rule_since(self, code: str, categories: tuple[str, ...]) -> dict[str, date]:
+        """Category → the first day a rule applies to it; a category the pack does not date
+        is left out (the rule applies to it on every day)."""
+        dated = self.rules.get(code, {})
+        return {c: dated[c].in_force_from for c in categories if c in dated}
 
     def in_force(self, on: date, area_class: int | None = None) -> list[dict]:
         """Every parameter's value on a day, with its citation, for `payaudit params` and the
@@ -202,10 +232,9 @@ def _look_up_distinct(
     frame: pl.LazyFrame,
     key: pl.Expr,
     look_up: Callable[[pl.LazyFrame], pl.LazyFrame],
-    result: pl.Expr,
-    out: str,
+    results: dict[str, pl.Expr],
 ) -> pl.LazyFrame:
-    """Add `result` as column `out`, from columns that `look_up` derives once per distinct key
+    """Add `results` (name → expression), from columns that `look_up` derives once per distinct key
     and that are joined back on that one key in the frame's row order: tens of millions of rows
     hold only a few thousand dates, districts or platforms, and a one-key join is cheap."""
     found = look_up(frame.select(key.alias(_KEY)).unique())
@@ -213,17 +242,33 @@ def _look_up_distinct(
     return (
         frame.with_columns(key.alias(_KEY))
         .join(found, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
-        .with_columns(result.alias(out))
+        .with_columns(**results)
         .drop(temporary)
     )
 
 
+@dataclass(frozen=True)
+class BasePack:
+    """A jurisdiction's files as read, before the config's overrides."""
+
+    name: str
+    parameters: dict[str, Parameter]
+    platforms: dict[str, str]
+    industries: dict[str, str]
+    rules: dict[str, dict[str, InForce]]
+
+
 @cache
-def base_pack(jurisdiction: str) -> tuple[str, dict[str, Parameter], dict[str, str]]:
+def base_pack(jurisdiction: str) -> BasePack:
     meta, parameters = parse_pack(read_toml(jurisdiction, "params"))
+    listed = read_toml(jurisdiction, "platforms")["platforms"]
     platforms = {
         spelling.lower(): canonical
-        for canonical, spellings in read_toml(jurisdiction, "platforms")["platforms"].items()
-        for spelling in (canonical, *spellings)
+        for canonical, entry in listed.items()
+        for spelling in (canonical, *entry["spellings"])
     }
-    return f"{meta['jurisdiction']} {meta['version']}", parameters, platforms
+    industries = {canonical: entry["industry"] for canonical, entry in listed.items()}
+    categories = tuple(contract("workers").column("category").values)
+    rules = parse_in_force(read_toml(jurisdiction, "rules"), categories)
+    name = f"{meta['jurisdiction']} {meta['version']}"
+    return BasePack(name, parameters, platforms, industries, rules)

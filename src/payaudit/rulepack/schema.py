@@ -13,6 +13,9 @@ AREA_CLASSES = (1, 2)
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _PARAM_KEYS = {"description", "unit", "by_area_class", "values"}
 _VALUE_KEYS = {"effective_from", "value", "reference", "verified"}
+_IN_FORCE_KEYS = {"in_force_from", "reference", "verified"}
+# A reference saying its document number is unchecked (文号未核实) or its date is (未核实).
+UNCHECKED = "未核实"
 
 
 class SchemaError(ValueError):
@@ -98,10 +101,7 @@ def parse_parameter(name: str, raw: dict) -> Parameter:
             raise ValueError(f"{name}: effective_from must be a date, not {when!r}")
         if values and when <= values[-1].effective_from:
             raise ValueError(f"{name}: effective dates must ascend ({when})")
-        if not isinstance(entry["reference"], str) or not entry["reference"].strip():
-            raise ValueError(f"{name}: the value from {when} has no reference")
-        if not isinstance(entry["verified"], bool):
-            raise ValueError(f"{name}: verified must be true or false ({when})")
+        _check_cited(f"{name}: the value from {when}", entry["reference"], entry["verified"])
         try:
             value = check_value(unit, by_class, entry["value"])
         except SchemaError as exc:
@@ -110,6 +110,46 @@ def parse_parameter(name: str, raw: dict) -> Parameter:
     if not values:
         raise ValueError(f"{name}: has no values")
     return Parameter(name, raw["description"], unit, by_class, tuple(values))
+
+
+@dataclass(frozen=True)
+class InForce:
+    """From when a rule applies to a category of worker, and the law that says so."""
+
+    in_force_from: date
+    reference: str
+    verified: bool
+
+
+def _check_cited(where: str, reference: object, verified: object) -> None:
+    """A citation and whether it was checked; one that says it was not cannot be verified."""
+    if not isinstance(reference, str) or not reference.strip():
+        raise ValueError(f"{where} has no reference")
+    if not isinstance(verified, bool):
+        raise ValueError(f"{where}: verified must be true or false")
+    if verified and UNCHECKED in reference:
+        raise ValueError(f"{where}: a reference marked {UNCHECKED} cannot be verified")
+
+
+def parse_in_force(raw: dict, categories: tuple[str, ...]) -> dict[str, dict[str, InForce]]:
+    """The rules file: rule code → category → InForce; ValueError naming what is wrong."""
+    rules: dict[str, dict[str, InForce]] = {}
+    for code, by_category in raw.items():
+        if not isinstance(by_category, dict) or not by_category:
+            raise ValueError(f"{code}: needs a table per category it applies to")
+        rules[code] = {}
+        for category, entry in by_category.items():
+            where = f"{code}.{category}"
+            if category not in categories:
+                raise ValueError(f"{where}: {category!r} is not one of {categories}")
+            if not isinstance(entry, dict) or set(entry) != _IN_FORCE_KEYS:
+                raise ValueError(f"{where}: needs exactly {sorted(_IN_FORCE_KEYS)}")
+            when = entry["in_force_from"]
+            if not isinstance(when, date) or isinstance(when, datetime):
+                raise ValueError(f"{where}: in_force_from must be a date, not {when!r}")
+            _check_cited(where, entry["reference"], entry["verified"])
+            rules[code][category] = InForce(when, entry["reference"], entry["verified"])
+    return rules
 
 
 def parse_pack(raw: dict) -> tuple[dict, dict[str, Parameter]]:

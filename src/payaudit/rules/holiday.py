@@ -23,7 +23,11 @@ class HolidayPremium(Rule):
     Shortfall: (baseline × ratio − holiday rate) × holiday hours = baseline × ratio × holiday
     hours − holiday pay, exact, rounded half-up to the fen once, never below 0. A worker with no
     working day worked that month has no baseline: a warning to review, shortfall 0.
-    Pay is order pay (tips excluded), by the day the order was accepted.
+    Pay is order pay with its allowances (a holiday premium or subsidy is what this rule looks
+    for; tips never count). An order crossing midnight counts on each day with its share of
+    the time and of its pay: 23:00 on a working day to 01:00 on a holiday gives each day one
+    hour and half the pay. Applied from the day the rule came into force for platform-managed
+    workers (2021-10-29): holidays and baseline days before it are not looked at.
     """
 
     code = "HP001"
@@ -40,9 +44,10 @@ class HolidayPremium(Rule):
         "not above the month's working-day rate ({threshold} CNY/h); {shortfall} CNY is owed",
     }
     example = (
-        "W1 worked 4 h on 2025-01-28 (除夕, statutory) for 80.00 CNY (20 CNY/h) and 100 h on "
-        "January's working days for 2,500.00 CNY (25 CNY/h) → observed 20.00, threshold 25.00 "
-        "CNY/h, shortfall 25 × 4 − 80 = 20.00 CNY."
+        "W1 worked 4 h on 2025-01-28 (除夕, statutory) for 80.00 CNY (20 CNY/h, holiday "
+        "allowance included) and 100 h on January's working days, 补班 1/26 among them, for "
+        "2,500.00 CNY (25 CNY/h; rest days not counted) → observed 20.00, threshold 25.00 CNY/h, "
+        "shortfall 25 × 4 − 80 = 20.00 CNY."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:

@@ -64,12 +64,18 @@ class NoOccupationalInjuryCover(Rule):
     """A platform-managed worker without 职业伤害保障 who worked for a platform in the pilot.
 
     A finding for each platform-managed worker whose roster has occupational_injury false
-    (empty: unknown, no finding) and who worked (SPEC §3), on days in the audited range, for a
-    platform that was in the occupational-injury pilot on that day
-    (`occupational_injury_pilot_platforms`, from 2022-07-01, widened 2025-07-01, and every
-    platform of the pilot industries from `occupational_injury_all_platforms`). The period
-    runs from the first to the last such day; observed = the number of such days; evidence
-    names the platforms. A day's platform is that of its orders; orders without one (or
+    (empty: unknown, no finding) and who worked, on days in the audited range, for a platform
+    that was in Chongqing's occupational-injury pilot on that day. The pilot grew in waves:
+    seven platforms from 2022-07-01 (曹操出行, 美团, 饿了么, 达达, 闪送, 货拉拉, 快狗打车),
+    滴滴出行, 顺丰同城, 滴滴货运 and 满帮 added from 2025-07-01
+    (`occupational_injury_pilot_platforms`), and with the 2026 extension every platform of the
+    ride-hailing (出行), instant-delivery (即时配送) and same-city freight (同城货运) industries
+    (`occupational_injury_pilot_industries`; the rule pack gives each known platform its
+    industry). A platform of another industry, or of none known, is not in the pilot: no
+    finding. The period runs from the first to the last such day; observed = the number of
+    such days; evidence names the platforms. Days that are in the pilot only by a wave whose
+    date or notice the rule pack marks as not verified (the 2026 extension) make a separate
+    `warning` to review. A day's platform is that of its orders; orders without one (or
     `--platform` itself) and required time without orders take the worker's platform (roster,
     else the most frequent order platform, else `--platform`).
     """
@@ -92,8 +98,11 @@ class NoOccupationalInjuryCover(Rule):
         "occupational-injury pilot without 职业伤害保障 cover",
     }
     example = (
-        "W1 (platform_managed, occupational_injury = 否) delivered for 美团 on 2025-03-03 and "
-        "2025-03-05 → observed 2 days."
+        "W1 (platform_managed, occupational_injury = 否) delivered for 美团 (in the pilot since "
+        "2022-07-01) on 2025-03-03 and 2025-03-05 → observed 2 days, an error. W2 drove for "
+        "T3出行, a ride-hailing platform covered only by the 2026 extension whose day is not "
+        "verified, on 2026-03-02 → observed 1 day, a warning. W3 on 滴滴出行 on 2025-06-30, "
+        "before it joined on 2025-07-01 → no finding."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
@@ -111,12 +120,25 @@ class NoOccupationalInjuryCover(Rule):
             .with_columns(platform=pl.coalesce("platform", "worker_platform"))
         )
         pilot = ctx.pack.with_pilot_platform(days, "platform", "date").filter("pilot_platform")
-        found = pilot.group_by("worker_id").agg(
+        # A day counts as verified when any of its platforms is in the pilot by a verified wave.
+        pilot = pilot.with_columns(
+            sure=pl.col("pilot_platform_verified").any().over("worker_id", "date")
+        )
+        found = pilot.group_by("worker_id", "sure").agg(
             period_start=pl.col("date").min(),
             period_end=pl.col("date").max(),
             days=pl.col("date").n_unique().cast(pl.Int64),
             platforms=pl.col("platform").unique().sort(),
         )
-        return select_findings(
-            self, found, pl.col("days").cast(pl.Float64), pl.lit(0.0), platforms="platforms"
+        keys = ["worker_id", "period_start", "period_end"]  # one finding each: days differ
+        severity = found.select(
+            *keys, severity=pl.when("sure").then(pl.lit(self.severity)).otherwise(pl.lit("warning"))
         )
+        return select_findings(
+            self,
+            found,
+            pl.col("days").cast(pl.Float64),
+            pl.lit(0.0),
+            platforms="platforms",
+            pilot_wave_verified="sure",
+        ).join(severity, on=keys, how="left")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from payaudit.engine.context import AuditContext, cny, evidence
+from payaudit.engine.context import ELIGIBLE, AuditContext, cny, evidence
 from payaudit.money import div_half_up
 from payaudit.rules.attendance import REQUIRED_FEN, monthly_minimum
 from payaudit.rules.base import Rule, register
@@ -58,11 +58,15 @@ class HourlyMinimumWage(Rule):
     """Pay per working hour of a platform-managed worker below the hourly minimum wage.
 
     Per worker and period (`--period`: day, ISO week Monday–Sunday, or calendar month, the
-    default; clipped to the audited range), the eligible pay is Σ pay − Σ cost of the orders
-    accepted in the period (tips never count). The required pay is the sum over the days of the
-    period of that day's working time (SPEC §3: merged order time plus required online time,
-    times 1 + allowance ratio) × the hourly minimum wage in force that day in the worker's area
-    class, so a period spanning a change of the minimum uses each day's own figure. A finding
+    default; clipped to the audited range and to the days the rule is in force), the eligible
+    pay is Σ pay − Σ allowance − Σ cost of the orders in the period: special-condition
+    allowances and premiums (night, bad weather, high temperature, holiday) do not count toward
+    the minimum wage, nor do tips, ever. An order crossing midnight counts on each day with
+    its share of the time, and its pay, allowance and cost with it. The required pay is the sum
+    over the days of the period of that day's working time (merged order time plus required
+    online time, times 1 + allowance ratio) × the hourly minimum wage in force that day in the
+    worker's area class, so a period spanning a change of the minimum uses each day's own
+    figure. A finding
     when eligible < required, the required pay rounded half-up to the fen once; the shortfall
     is required − eligible. Observed: eligible pay per working hour; threshold: required pay
     per working hour (the time-weighted minimum).
@@ -86,8 +90,9 @@ class HourlyMinimumWage(Rule):
     }
     example = (
         "W1, 2025-01: 100 h of working time in 渝中区 (class 1, 23 CNY/h) require 2,300.00 CNY; "
-        "orders paid 2,100.00 CNY less 100.00 CNY of costs → observed 20.00 CNY/h, threshold "
-        "23.00 CNY/h, shortfall 300.00 CNY."
+        "orders paid 2,250.00 CNY, of which 150.00 CNY night allowance, less 100.00 CNY of "
+        "costs → eligible 2,000.00, observed 20.00 CNY/h, threshold 23.00 CNY/h, shortfall "
+        "300.00 CNY."
     )
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
@@ -100,7 +105,7 @@ class HourlyMinimumWage(Rule):
                 days,
                 ("worker_id", "period_start"),
                 ctx,
-                eligible=(pl.col("pay_fen") - pl.col("cost_fen")).sum(),
+                eligible=ELIGIBLE.sum(),
                 orders=pl.col("orders").sum(),
                 dates=pl.col("date").filter(pl.col("seconds") > 0).sort(),
             )

@@ -23,7 +23,14 @@ from payaudit.calendar import calendar_frame
 from payaudit.errors import ConfigError
 from payaudit.rulepack import load_pack
 from payaudit.sample.chunk import ORDER_MONEY, PAYOUT_MONEY, Calendar, generate
-from payaudit.sample.roster import CATEGORIES, DISTRICT_NAMES, DISTRICTS, build_roster, roster_frame
+from payaudit.sample.roster import (
+    CATEGORIES,
+    DISTRICT_NAMES,
+    DISTRICTS,
+    RATES,
+    build_roster,
+    roster_frame,
+)
 from payaudit.sample.write import ChineseOrdersWriter, TableWriter, money_text
 
 FORMATS = ("csv", "parquet")
@@ -45,9 +52,12 @@ def _calendar(start: date, days: int) -> Calendar:
     day_list = frame["date"].to_list()
     # A loop over days and area classes, not over orders: the rule pack answers per day.
     minimum = [[pack.value("min_wage_hourly", d, c) for d in day_list] for c in (1, 2)]
-    if any(v is None for row in minimum for v in row):
+    # The labels assume every labelled rule applies from the first day (the latest day one of
+    # them comes into force for a category it applies to).
+    since = [d for code in RATES for d in pack.rule_since(code, CATEGORIES).values()]
+    if any(v is None for row in minimum for v in row) or start < max(since):
         raise ConfigError(
-            f"No hourly minimum wage is known before {start}; start in 2016 or later."
+            f"The labelled rules do not all apply from {start}; start on {max(since)} or later."
         )
     area = [pack.area_class(name, start) or 1 for name in DISTRICT_NAMES]
     firsts = np.searchsorted(month, np.arange(months))
