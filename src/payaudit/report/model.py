@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -59,6 +59,10 @@ class Report:
     summary: dict[str, Any]
     manifest: dict[str, Any]
     warnings: list[str]
+    period: tuple[date, date] | None = None  # the audited range, first and last day
+    # The orders findings cite (order_id, worker_id, accepted_at, completed_at, pay_cny): the
+    # evidence an inspector reads. Empty when the input was audited in parts.
+    orders: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def truncated(self) -> bool:
@@ -122,6 +126,35 @@ def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | No
         summary=summary,
         manifest=_manifest(result),
         warnings=list(result.warnings),
+        period=audited_range(result),
+        orders=_orders(result, r),
+    )
+
+
+def audited_range(result: AuditResult) -> tuple[date, date] | None:
+    """The first and last day audited: the manifest's, else the span of the days worked."""
+    given = result.manifest
+    if given.get("period_from") and given.get("period_to"):
+        return tuple(  # type: ignore[return-value]
+            d if isinstance(d, date) else date.fromisoformat(str(d))
+            for d in (given["period_from"], given["period_to"])
+        )
+    days = result.daily.get_column("date")
+    return (days.min(), days.max()) if days.len() else None  # type: ignore[return-value]
+
+
+def _orders(result: AuditResult, r: Redactor) -> pl.DataFrame:
+    orders = result.dataset.frames.get("orders")
+    wanted = ("order_id", "worker_id", "accepted_at", "completed_at", "pay")
+    if orders is None or not set(wanted) <= set(orders.columns):
+        return pl.DataFrame()
+    return (
+        orders.lazy()
+        .select(*wanted)
+        .filter(pl.col("order_id").is_not_null())
+        .with_columns(r.worker_id(), cny("pay"))
+        .drop("pay")
+        .collect()
     )
 
 
