@@ -95,7 +95,6 @@ TEXT: dict[str, dict[str, str]] = {
     "completed_at": {"zh": "完成时间", "en": "Completed"},
     "pay": {"zh": "报酬（元）", "en": "Pay (CNY)"},
     "all": {"zh": "全部", "en": "All"},
-    "filter": {"zh": "筛选", "en": "Filter"},
     "shown_of": {"zh": "显示 {shown} / {total} 条", "en": "{shown} of {total} shown"},
     "more_findings": {
         "zh": "另有 {more} 条违规事项未显示：加 -v 查看更多，"
