@@ -120,6 +120,14 @@ def check(
     platform: Annotated[str | None, typer.Option(help="Platform when orders name none.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    statements: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Also write one printable statement per worker with findings into DIR "
+            "(Chinese unless --lang en).",
+        ),
+    ] = None,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.parts import audit_files
@@ -139,6 +147,7 @@ def check(
         ignore=_codes(ignore),
     )
     check_choices(settings)
+    statement_lang = settings.lang or "zh"  # what an inspector hands over in Chongqing
     settings.lang = resolve_lang(settings)  # data issues and messages in the report's language
     rules = select_rules(settings.select, settings.ignore)
     explicit = _explicit(
@@ -159,6 +168,14 @@ def check(
         verbose=verbose,
     )
     emit(result, list(formats or ["table"]), output, options, err)
+    if statements is not None:
+        from payaudit.i18n import t
+        from payaudit.report.statements import write_statements
+
+        written = write_statements(result, statements, statement_lang, redact)
+        if not quiet:
+            text = t("statements_written", settings.lang, n=len(written), folder=statements)
+            err.print(text, markup=False, highlight=False)
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 

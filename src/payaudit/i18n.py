@@ -110,6 +110,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "A review of the platform's data from {first} to {last} found the {n} "
         "matters below that do not comply with the rules.",
     },
+    "cny": {"zh": "元", "en": "CNY"},
     "amount_owed": {"zh": "应补发（元）", "en": "Amount owed (CNY)"},
     "total_owed": {"zh": "应补发合计", "en": "Total owed"},
     "legal_basis": {"zh": "法律依据", "en": "Legal basis"},
