@@ -111,6 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
         "matters below that do not comply with the rules.",
     },
     "cny": {"zh": "元", "en": "CNY"},
+    "period": {"zh": "期间", "en": "Period"},
     "amount_owed": {"zh": "应补发（元）", "en": "Amount owed (CNY)"},
     "total_owed": {"zh": "应补发合计", "en": "Total owed"},
     "legal_basis": {"zh": "法律依据", "en": "Legal basis"},
