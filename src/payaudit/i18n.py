@@ -235,11 +235,26 @@ UNITS: dict[str, dict[str, str]] = {
     "h": {"zh": "小时", "en": "h"},
     "min": {"zh": "分钟", "en": "min"},
     "days": {"zh": "天", "en": "days"},
-    "ratio": {"zh": "倍", "en": "ratio"},
-    "time": {"zh": "时刻", "en": "time of day"},
-    "list": {"zh": "名单", "en": "list"},
-    "bool": {"zh": "是/否", "en": "yes/no"},
+    "ratio": {"zh": "倍", "en": "times"},
+    # A time of day, a list or a yes/no says what it is by itself: no unit is shown.
+    "time": {"zh": "", "en": ""},
+    "list": {"zh": "", "en": ""},
+    "bool": {"zh": "", "en": ""},
     "°C": {"zh": "°C", "en": "°C"},
+}
+
+# What each data-issue code means, in Chinese (English: the catalogue's own words).
+ISSUE_MEANINGS: dict[str, dict[str, str]] = {
+    "D001": {"zh": "缺少必填值"},
+    "D002": {"zh": "无法解析的值（时间、日期、金额、布尔值或数字）"},
+    "D003": {"zh": "数值超出合理范围"},
+    "D004": {"zh": "编号重复：首次之后的每次出现均被拒绝"},
+    "D005": {"zh": "结束早于开始"},
+    "D006": {"zh": "未知的枚举值（类别、类型、工时制度）"},
+    "D007": {"zh": "未知区县（保留该行）"},
+    "D008": {"zh": "引用了花名册中没有的劳动者"},
+    "D009": {"zh": "劳动者所在地区未知，按一类地区审计"},
+    "D010": {"zh": "未知的调休安排"},
 }
 
 # Rule-pack parameter names as a person reads them in Chinese (English keeps the name itself).
