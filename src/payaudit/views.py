@@ -163,9 +163,11 @@ def rules_table(rules: dict[str, type[Rule]], pack: RulePack, day: date, lang: s
         ),
     )
     table.columns[0].no_wrap = True
+    table.expand = True  # for the ratios: the thresholds get the most room, "name = value unit"
     for col, ratio in zip(table.columns[1:], (3, 3, 5), strict=True):
-        col.ratio = ratio  # the thresholds get the most room: "name = value unit"
+        col.ratio = ratio
         col.overflow = _overflow(lang)
+    table.columns[1].overflow = "fold"  # the Chinese name under the English one
     for code, rule in rules.items():
         names = [rule.name.get(lang, "")] + ([rule.name.get("zh", "")] if lang == "en" else [])
         table.add_row(
