@@ -6,7 +6,7 @@ import functools
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,28 +27,23 @@ err = Console(stderr=True)
 # Typer prints an argument's Python type (<list[Path]>) after its metavar; the metavar says it.
 typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
 
+
+def Opt(metavar: str, help: str, *names: str, kind: Any = str) -> Any:  # noqa: N802
+    """An optional option (None when not given) whose value is shown as `metavar` in help."""
+    return Annotated[kind | None, typer.Option(*names, metavar=metavar, help=help)]
+
+
 Paths = Annotated[
     list[Path] | None,
     typer.Argument(
         metavar="PATH", help="Files or folders of platform exports.", show_default=False
     ),
 ]
-TableFile = Annotated[
-    Path | None, typer.Option(metavar="PATH", help="Name this table's file explicitly.")
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", metavar="PATH", help="Config file (default ./payaudit.toml if present)."
-    ),
-]
-LangOpt = Annotated[
-    str | None,
-    typer.Option(
-        metavar="zh|en",
-        help="Language (default: the config's, else zh when LANG/LC_ALL starts with zh, else en).",
-    ),
-]
+TableFile = Opt("PATH", "Name this table's file explicitly.", kind=Path)
+ConfigOpt = Opt("PATH", "Config file (default ./payaudit.toml if present).", "--config", kind=Path)
+LangOpt = Opt(
+    "zh|en", "Language (default: the config's, else zh when LANG/LC_ALL starts with zh, else en)."
+)
 
 
 def _lang(lang: str | None, config: Path | None = None) -> str:
@@ -108,19 +103,14 @@ def handled(command):
     return wrapper
 
 
-Formats = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, json, csv, xlsx, parquet or html; repeatable.  [default: table]",
-    ),
-]
-Output = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", metavar="PATH", help="Report file (or folder)."),
-]
+Formats = Opt(
+    "FORMAT",
+    "table, json, csv, xlsx, parquet or html; repeatable.  [default: table]",
+    "--format",
+    "-f",
+    kind=list[str],
+)
+Output = Opt("PATH", "Report file (or folder).", "--output", "-o", kind=Path)
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -137,56 +127,31 @@ def check(
     shifts: TableFile = None,
     workers: TableFile = None,
     weather: TableFile = None,
-    sheet: Annotated[str | None, typer.Option(metavar="NAME", help="Excel sheet to read.")] = None,
+    sheet: Opt("NAME", "Excel sheet to read.") = None,
     formats: Formats = None,
     output: Output = None,
-    period: Annotated[
-        str | None,
-        typer.Option(metavar="PERIOD", help="day, week or month (MW001).  [default: month]"),
-    ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="First day audited.")
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Last day audited.")
-    ] = None,
-    select: Annotated[
-        list[str] | None, typer.Option(metavar="CODES", help="Rule codes or prefixes.")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(metavar="CODES", help="Rule codes or prefixes.")
-    ] = None,
-    fail_on: Annotated[
-        str | None, typer.Option(metavar="LEVEL", help="error, warning or never.  [default: error]")
-    ] = None,
+    period: Opt("PERIOD", "day, week or month (MW001).  [default: month]") = None,
+    date_from: Opt("DATE", "First day audited.", "--from") = None,
+    date_to: Opt("DATE", "Last day audited.", "--to") = None,
+    select: Opt("CODES", "Rule codes or prefixes.", kind=list[str]) = None,
+    ignore: Opt("CODES", "Rule codes or prefixes.", kind=list[str]) = None,
+    fail_on: Opt("LEVEL", "error, warning or never.  [default: error]") = None,
     lang: LangOpt = None,
     redact: Annotated[bool, typer.Option(help="Pseudonymise worker ids.")] = False,
-    max_findings: Annotated[
-        int | None, typer.Option(metavar="N", help="Report at most N findings.")
-    ] = None,
+    max_findings: Opt("N", "Report at most N findings.", kind=int) = None,
     config: ConfigOpt = None,
-    jurisdiction: Annotated[
-        str | None, typer.Option(metavar="NAME", help="Rule pack.  [default: cn-chongqing]")
-    ] = None,
-    default_category: Annotated[
-        str | None, typer.Option(metavar="CATEGORY", help="Category without roster.")
-    ] = None,
-    district: Annotated[
-        str | None, typer.Option(metavar="DISTRICT", help="District when none is known.")
-    ] = None,
-    platform: Annotated[
-        str | None, typer.Option(metavar="NAME", help="Platform when orders name none.")
-    ] = None,
+    jurisdiction: Opt("NAME", "Rule pack.  [default: cn-chongqing]") = None,
+    default_category: Opt("CATEGORY", "Category without roster.") = None,
+    district: Opt("DISTRICT", "District when none is known.") = None,
+    platform: Opt("NAME", "Platform when orders name none.") = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-    statements: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="DIR",
-            help="Also write one printable statement per worker with findings into DIR "
-            "(Chinese unless --lang en).",
-        ),
-    ] = None,
+    statements: Opt(
+        "DIR",
+        "Also write one printable statement per worker with findings into DIR (Chinese unless "
+        "--lang en).",
+        kind=Path,
+    ) = None,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.parts import audit_files
@@ -242,18 +207,14 @@ def _explicit(**tables: Path | None) -> dict[str, Path]:
     return {table: path for table, path in tables.items() if path is not None}
 
 
-DateOpt = Annotated[
-    str | None, typer.Option("--date", metavar="DATE", help="Day to show.  [default: today]")
-]
+DateOpt = Opt("DATE", "Day to show.  [default: today]", "--date")
 
 
 @app.command()
 @handled
 def params(
     on: DateOpt = None,
-    district: Annotated[
-        str | None, typer.Option(metavar="DISTRICT", help="District: its area class's values.")
-    ] = None,
+    district: Opt("DISTRICT", "District: its area class's values.") = None,
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", metavar="FORMAT", help="table or json (citations in full)."),
@@ -353,19 +314,11 @@ def validate(
     shifts: TableFile = None,
     workers: TableFile = None,
     weather: TableFile = None,
-    sheet: Annotated[str | None, typer.Option(metavar="NAME", help="Excel sheet to read.")] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, json or csv (the issues).  [default: table]",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="PATH", help="Issues file.")
-    ] = None,
+    sheet: Opt("NAME", "Excel sheet to read.") = None,
+    fmt: Opt(
+        "FORMAT", "table, json or csv (the issues).  [default: table]", "--format", "-f"
+    ) = None,
+    output: Opt("PATH", "Issues file.", "--output", "-o", kind=Path) = None,
     lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:

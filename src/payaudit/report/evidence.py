@@ -85,9 +85,14 @@ def gather(report: Report, findings: pl.DataFrame) -> list[Evidence]:
     if ids and report.orders.height:
         found = report.orders.filter(pl.col("order_id").is_in(list(ids))).sort("accepted_at")
         orders = {r["order_id"]: r for r in found.iter_rows(named=True)}
-    workers = findings.get_column("worker_id").unique().to_list()
-    daily = report.daily.filter(pl.col("worker_id").is_in(workers))
-    days = {(r["worker_id"], r["date"]): r for r in daily.iter_rows(named=True)}
+    workers = findings.get_column("worker_id").unique().implode()
+    daily = report.daily.filter(pl.col("worker_id").is_in(workers)).sort("worker_id", "date")
+    days: dict[tuple[str, date], dict[str, Any]] = {}
+    months: dict[tuple[str, date], list[dict[str, Any]]] = {}  # HP001's baseline: work days
+    for d in daily.iter_rows(named=True):
+        days[(d["worker_id"], d["date"])] = d
+        if d["day_type"] in WORKING_DAYS and d["hours"]:
+            months.setdefault((d["worker_id"], d["date"].replace(day=1)), []).append(d)
     out = []
     for row, ev in zip(findings.iter_rows(named=True), decoded, strict=True):
         facts = [
@@ -97,25 +102,13 @@ def gather(report: Report, findings: pl.DataFrame) -> list[Evidence]:
         ]
         cited = [orders[i] for i in ev.get("order_ids") or [] if i in orders]
         cited.sort(key=lambda o: (o["accepted_at"] is None, o["accepted_at"]))
-        day = None
-        if row["period_start"] == row["period_end"]:
-            day = days.get((row["worker_id"], row["period_start"]))
-        baseline = _baseline(days, row) if row["rule"] == HOLIDAY_RULE else []
+        key = (row["worker_id"], row["period_start"])
+        day = days.get(key) if row["period_start"] == row["period_end"] else None
+        baseline = []
+        if row["rule"] == HOLIDAY_RULE:
+            baseline = months.get((key[0], key[1].replace(day=1)), [])
         out.append(Evidence(facts, list(map(str, ev.get("dates") or [])), cited, day, baseline))
     return out
-
-
-def _baseline(days: dict[tuple[str, date], dict[str, Any]], finding: dict) -> list[dict]:
-    """The worker's working days of the holiday's month, each with its pay per hour."""
-    month = finding["period_start"].replace(day=1)
-    return [
-        d
-        for (worker, day), d in sorted(days.items(), key=lambda kv: kv[0][1])
-        if worker == finding["worker_id"]
-        and day.replace(day=1) == month
-        and d["day_type"] in WORKING_DAYS
-        and d["hours"]
-    ]
 
 
 def _cny(fen: int | None) -> str:

@@ -22,6 +22,8 @@ from .html import header
 from .model import Report, prepare
 from .safety import atomic_write, refuse_inputs
 
+BATCH_WORKERS = 500
+
 
 def write_statements(result: AuditResult, folder: Path, lang: str, redact: bool) -> list[Path]:
     """One page per worker with findings, named after the worker; the files written."""
@@ -30,17 +32,23 @@ def write_statements(result: AuditResult, folder: Path, lang: str, redact: bool)
     template = Template(files(__package__).joinpath("templates/statement.html").read_text("utf-8"))
     written: list[Path] = []
     names: set[str] = set()
-    workers = report.workers.filter(pl.col("findings") > 0)
-    for worker in workers.iter_rows(named=True):
-        page = template.substitute(
-            lang=lang,
-            title=escape(f"{t('statement_title', lang)} {worker['worker_id']}"),
-            body=statement(report, worker),
-        )
-        name = _file_name(worker["worker_id"], names)
-        path = folder / name
-        atomic_write(path, partial(_write, page))
-        written.append(path)
+    workers = report.workers.filter(pl.col("findings") > 0).sort("worker_id")
+    for batch in workers.iter_slices(BATCH_WORKERS):
+        # Evidence is looked up once for a batch of workers, not once per worker.
+        found = report.findings.filter(pl.col("worker_id").is_in(batch["worker_id"].implode()))
+        gathered = evidence.gather(report, found)
+        by_worker: dict[str, list] = {}
+        for row, ev in zip(found.iter_rows(named=True), gathered, strict=True):
+            by_worker.setdefault(row["worker_id"], []).append((row, ev))
+        for worker in batch.iter_rows(named=True):
+            page = template.substitute(
+                lang=lang,
+                title=escape(f"{t('statement_title', lang)} {worker['worker_id']}"),
+                body=statement(report, worker, by_worker.get(worker["worker_id"], [])),
+            )
+            path = folder / _file_name(worker["worker_id"], names)
+            atomic_write(path, partial(_write, page))
+            written.append(path)
     return written
 
 
@@ -59,10 +67,9 @@ def _file_name(worker_id: str, taken: set[str]) -> str:
     return name
 
 
-def statement(report: Report, worker: dict) -> str:
-    """The body of one worker's statement."""
+def statement(report: Report, worker: dict, found: list[tuple[dict, evidence.Evidence]]) -> str:
+    """The body of one worker's statement: `found` holds each finding with its evidence."""
     lang = report.lang
-    found = report.findings.filter(pl.col("worker_id") == worker["worker_id"])
     who = [
         (column("worker_id", lang), worker["worker_id"]),
         (column("category", lang), label(CATEGORIES, worker["category"], lang)),
@@ -75,12 +82,10 @@ def statement(report: Report, worker: dict) -> str:
         '<table class="who">'
         + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in who)
         + "</table>",
-        f"<p>{escape(t('statement_intro', lang, first=period[0], last=period[1], n=found.height))}"
+        f"<p>{escape(t('statement_intro', lang, first=period[0], last=period[1], n=len(found)))}"
         "</p>",
     ]
-    for i, (row, ev) in enumerate(
-        zip(found.iter_rows(named=True), evidence.gather(report, found), strict=True), start=1
-    ):
+    for i, (row, ev) in enumerate(found, start=1):
         period_text = str(row["period_start"])
         if row["period_end"] != row["period_start"]:
             period_text += f" – {row['period_end']}"
@@ -91,12 +96,12 @@ def statement(report: Report, worker: dict) -> str:
             f'<p class="owed">{escape(t("amount_owed", lang))}: {row["shortfall_cny"]:,.2f}</p>'
             f"{evidence.html(ev, None, lang)}</section>"
         )
-    total = found.get_column("shortfall_fen").sum() or 0
+    total = sum(row["shortfall_fen"] for row, _ in found)
     parts.append(
         f'<p class="total">{escape(t("total_owed", lang))}: {total // 100:,}.{total % 100:02d} '
         f"{escape(t('cny', lang))}</p>"
     )
-    bases = list(dict.fromkeys(found.get_column("basis").drop_nulls().to_list()))
+    bases = list(dict.fromkeys(row["basis"] for row, _ in found if row["basis"]))
     parts.append(
         f"<h2>{escape(t('legal_basis', lang))}</h2><ul>"
         + "".join(f"<li>{escape(b)}</li>" for b in bases)
