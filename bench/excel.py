@@ -124,16 +124,18 @@ def main() -> None:
     built = report(args.findings, args.lang)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "bench.xlsx")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with open(path, "wb") as out:
             XlsxFormat().write(built, out)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         size = os.path.getsize(path)
     verdict = "within" if seconds < TARGET_SECONDS else "OVER"
+    # CPU seconds too: on a shared machine the wall time says as much about the neighbours.
     print(
-        f"xlsx: {args.findings:,} findings in {seconds:.1f} s "
+        f"xlsx: {args.findings:,} findings in {seconds:.1f} s wall, {cpu:.1f} s CPU "
         f"({args.findings / seconds:,.0f} findings/s, {size / 1e6:.0f} MB); "
-        f"{verdict} the {TARGET_SECONDS} s target on {os.cpu_count()} cores"
+        f"{verdict} the {TARGET_SECONDS} s target on {os.cpu_count()} cores "
+        f"(load average {os.getloadavg()[0]:.1f})"
     )
 
 
