@@ -233,3 +233,16 @@ def test_statement_renders_chinese_in_chromium(tmp_path, sample):
     assert data.startswith(b"%PDF")
     assert re.search(rb"/MediaBox \[0 0 59[45][.\d]* 84[12][.\d]*\]", data)  # A4: 595 × 842 pt
     assert re.search(rb"/FontName /[A-Z]{6}\+\w*CJK", data)  # Chinese glyphs embedded
+
+
+def test_evidence_names_the_orders_when_they_are_not_at_hand(result):
+    """A large input audited in parts keeps no orders: the finding still names its orders."""
+    from payaudit.report import evidence
+
+    report = prepare(result, "en", False, None)
+    report.orders = pl.DataFrame()
+    daily = report.findings.filter(pl.col("rule") == "FT002").head(1)
+    fragment = evidence.html(evidence.gather(report, daily)[0], None, "en")
+    ids = json.loads(daily["evidence"][0])["order_ids"]
+    assert ids and all(i in fragment for i in ids)
+    assert 'class="orders"' not in fragment

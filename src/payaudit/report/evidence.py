@@ -55,6 +55,7 @@ class Evidence:
     orders: list[dict[str, Any]]  # order_id, accepted_at, completed_at, pay_cny
     day: dict[str, Any] | None  # the day's figures (a day finding): hours, longest stretch, pay
     baseline: list[dict[str, Any]] = field(default_factory=list)  # HP001: the month's work days
+    order_ids: list[str] = field(default_factory=list)  # as cited, found in the orders or not
 
 
 def label(key: str, lang: str) -> str:
@@ -107,7 +108,9 @@ def gather(report: Report, findings: pl.DataFrame) -> list[Evidence]:
         baseline = []
         if row["rule"] == HOLIDAY_RULE:
             baseline = months.get((key[0], key[1].replace(day=1)), [])
-        out.append(Evidence(facts, list(map(str, ev.get("dates") or [])), cited, day, baseline))
+        ids = list(map(str, ev.get("order_ids") or []))
+        dates = list(map(str, ev.get("dates") or []))
+        out.append(Evidence(facts, dates, cited, day, baseline, ids))
     return out
 
 
@@ -183,6 +186,11 @@ def html(ev: Evidence, basis: str | None, lang: str) -> str:
                 ],
                 "baseline",
             )
+        )
+    if ev.order_ids and not ev.orders:  # orders not at hand (a large input audited in parts)
+        parts.append(
+            f"<p><b>{escape(t('evidence_orders', lang))}</b> ({len(ev.order_ids)}) "
+            f"{escape(', '.join(ev.order_ids))}</p>"
         )
     if ev.orders:
         parts.append(f"<p><b>{escape(t('evidence_orders', lang))}</b> ({len(ev.orders)})</p>")
