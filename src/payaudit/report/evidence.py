@@ -16,7 +16,7 @@ import polars as pl
 from payaudit.i18n import DAY_TYPES, column, t
 from payaudit.i18n import label as word
 
-from .model import Report
+from .model import Report, cny
 
 LISTS = ("order_ids", "dates")  # shown as tables or a line of their own, not as facts
 HOLIDAY_RULE = "HP001"
@@ -84,7 +84,8 @@ def gather(report: Report, findings: pl.DataFrame) -> list[Evidence]:
     ids = {i for d in decoded for i in d.get("order_ids") or [] if isinstance(i, str)}
     orders: dict[str, dict[str, Any]] = {}
     if ids and report.orders.height:
-        found = report.orders.filter(pl.col("order_id").is_in(list(ids))).sort("accepted_at")
+        found = report.orders.filter(pl.col("order_id").is_in(list(ids)))
+        found = found.with_columns(cny("pay")).sort("accepted_at")
         orders = {r["order_id"]: r for r in found.iter_rows(named=True)}
     workers = findings.get_column("worker_id").unique().implode()
     daily = report.daily.filter(pl.col("worker_id").is_in(workers)).sort("worker_id", "date")

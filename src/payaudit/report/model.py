@@ -60,8 +60,8 @@ class Report:
     manifest: dict[str, Any]
     warnings: list[str]
     period: tuple[date, date] | None = None  # the audited range, first and last day
-    # The orders findings cite (order_id, worker_id, accepted_at, completed_at, pay_cny): the
-    # evidence an inspector reads. Empty when the input was audited in parts.
+    # The orders findings cite (order_id, accepted_at, completed_at, pay in fen): the evidence
+    # an inspector reads. Empty when the input was audited in parts.
     orders: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
@@ -127,7 +127,7 @@ def prepare(result: AuditResult, lang: str, redact: bool, max_findings: int | No
         manifest=_manifest(result),
         warnings=list(result.warnings),
         period=audited_range(result),
-        orders=_orders(result, r),
+        orders=_orders(result),
     )
 
 
@@ -143,19 +143,13 @@ def audited_range(result: AuditResult) -> tuple[date, date] | None:
     return (days.min(), days.max()) if days.len() else None  # type: ignore[return-value]
 
 
-def _orders(result: AuditResult, r: Redactor) -> pl.DataFrame:
+def _orders(result: AuditResult) -> pl.DataFrame:
+    """The orders' columns evidence shows (no copy: the frame's own columns)."""
     orders = result.dataset.frames.get("orders")
-    wanted = ("order_id", "worker_id", "accepted_at", "completed_at", "pay")
+    wanted = ("order_id", "accepted_at", "completed_at", "pay")
     if orders is None or not set(wanted) <= set(orders.columns):
         return pl.DataFrame()
-    return (
-        orders.lazy()
-        .select(*wanted)
-        .filter(pl.col("order_id").is_not_null())
-        .with_columns(r.worker_id(), cny("pay"))
-        .drop("pay")
-        .collect()
-    )
+    return orders.select(wanted)
 
 
 def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
