@@ -246,3 +246,11 @@ def test_evidence_names_the_orders_when_they_are_not_at_hand(result):
     ids = json.loads(daily["evidence"][0])["order_ids"]
     assert ids and all(i in fragment for i in ids)
     assert 'class="orders"' not in fragment
+
+
+def test_zh_evidence_facts_are_labelled_in_chinese(result):
+    from payaudit.report import evidence
+
+    report = prepare(result, "zh", False, None)
+    labels = {k for ev in evidence.gather(report, report.findings) for k, _ in ev.facts}
+    assert labels and all(re.search(r"[\u4e00-\u9fff]", k) for k in labels), labels

@@ -45,6 +45,19 @@ LABELS: dict[str, dict[str, str]] = {
     "max_hours": {"zh": "时间上限（小时）", "en": "Limit (h)"},
     "midday_minutes": {"zh": "午间作业（分钟）", "en": "Midday work (min)"},
     "overtime_hours": {"zh": "加班时间（小时）", "en": "Overtime (h)"},
+    "orders": {"zh": "订单数", "en": "Orders"},
+    "days_worked": {"zh": "工作天数", "en": "Days worked"},
+    "extended_hours": {"zh": "工作日延长工作时间（小时）", "en": "Extended hours"},
+    "rest_day_hours": {"zh": "休息日工作时间（小时）", "en": "Rest-day hours"},
+    "holiday_hours": {"zh": "法定节假日工作时间（小时）", "en": "Holiday hours"},
+    "rest_days": {"zh": "休息日", "en": "Rest days"},
+    "review_dates": {"zh": "待核查日期", "en": "Dates to review"},
+    "comp_rest_unknown": {"zh": "补休情况未知", "en": "Compensatory rest unknown"},
+    "gross_cny": {"zh": "应发工资（元）", "en": "Gross pay (CNY)"},
+    "hourly_base_cny": {"zh": "小时工资基数（元）", "en": "Hourly base (CNY)"},
+    "minimum_cny": {"zh": "最低应付（元）", "en": "Minimum due (CNY)"},
+    "roster_row": {"zh": "花名册行号", "en": "Roster row"},
+    "platforms": {"zh": "平台", "en": "Platforms"},
 }
 
 
