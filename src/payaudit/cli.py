@@ -256,15 +256,14 @@ def calendar(
 ) -> None:
     """Each non-ordinary day of a year: statutory holiday, rest day of a break, 补班 day."""
     from payaudit.calendar import unknown_bridging_years
+    from payaudit.i18n import t
     from payaudit.views import calendar_table
 
-    Console().print(calendar_table(year, _lang(lang)))
+    language = _lang(lang)
+    Console().print(calendar_table(year, language))
     if unknown_bridging_years(date(year, 1, 1), date(year, 12, 31)):
-        err.print(
-            f"[yellow]warning:[/] no bridging table for {year}: only its statutory days and "
-            "weekends are known, not its 调休 rest days or 补班 days.",
-            highlight=False,
-        )
+        text = t("no_bridging", language, year=year)
+        err.print(f"[yellow]{t('warning', language)}:[/] {text}", highlight=False)
 
 
 @app.command()

@@ -151,6 +151,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "可能为周末法定节假日的补假：请核对",
         "en": "may replace a weekend statutory day (补假): review",
     },
+    "no_bridging": {
+        "zh": "没有 {year} 年的调休安排表：仅知法定节假日和周末，不知调休放假日和补班日。",
+        "en": "no bridging table for {year}: only its statutory days and weekends are known, "
+        "not its 调休 rest days or 补班 days.",
+    },
     "no_issues": {"zh": "没有数据问题。", "en": "No data issues."},
     "meaning": {"zh": "含义", "en": "Meaning"},
     "issues": {"zh": "问题数", "en": "Issues"},
