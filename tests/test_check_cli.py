@@ -14,12 +14,12 @@ runner = CliRunner()
 
 
 def test_rule_explains_a_rule():
-    result = runner.invoke(app, ["rule", "mw001"])
+    result = runner.invoke(app, ["rule", "mw001", "--lang", "en"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "MW001" in out and "小时最低工资" in out
     assert "渝人社发〔2021〕38号" in out and "min_wage_hourly" in out
-    assert "platform_managed" in out and "Example" in out
+    assert "Platform-managed" in out and "Example" in out
 
 
 def test_rule_with_an_unknown_code_exits_2():

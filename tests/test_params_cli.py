@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def run(*args: str):
-    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return runner.invoke(app, list(args), env={"COLUMNS": "200", "LC_ALL": "", "LANG": "C.UTF-8"})
 
 
 def row(output: str, name: str) -> list[str]:
@@ -40,17 +40,17 @@ def row(output: str, name: str) -> list[str]:
 def test_params_of_a_district(on, district, area_class, hourly, monthly):
     result = run("params", "--date", on, "--district", district)
     assert result.exit_code == 0, result.output
-    assert f"area class {area_class}" in result.output
-    assert row(result.output, "min_wage_hourly")[1:3] == [hourly, "CNY/h"]
-    assert row(result.output, "min_wage_monthly")[1:3] == [monthly, "CNY/month"]
+    assert f"class {area_class}" in result.output
+    assert row(result.output, "min_wage_hourly")[1] == f"{hourly} CNY/h"
+    assert row(result.output, "min_wage_monthly")[1] == f"{monthly} CNY/month"
 
 
 def test_params_without_district_shows_every_class_and_citations():
     result = run("params", "--date", "2025-01-01")
     assert result.exit_code == 0, result.output
-    assert row(result.output, "min_wage_hourly")[1] == "class 1: 23, class 2: 22"
+    assert row(result.output, "min_wage_hourly")[1] == "class 1: 23, class 2: 22 CNY/h"
     fatigue = row(result.output, "max_continuous_hours")
-    assert fatigue[1:4] == ["4", "h", "2021-10-29"]
+    assert fatigue[1:3] == ["4 h", "2021-10-29"]
     assert fatigue[-1] == "no"  # [U]: verified = false
 
 
@@ -81,7 +81,7 @@ def test_params_override_from_config(tmp_path):
     result = run("params", "--date", "2025-01-01", "--config", str(config))
     assert result.exit_code == 0, result.output
     cells = row(result.output, "max_continuous_hours")
-    assert cells[1:4] == ["5", "h", "config"]
+    assert cells[1:3] == ["5 h", "config"]
 
 
 @pytest.mark.parametrize(
@@ -140,10 +140,10 @@ def test_calendar_2025():
         for cells in [[c.strip() for c in line.strip("│ ").split("│")]]
     }
     for day in ("01-28", "01-29", "01-30", "01-31", "05-01", "05-02", "10-01", "10-02", "10-03"):
-        assert kinds[f"2025-{day}"] == "statutory_holiday"
-    assert kinds["2025-10-06"] == "statutory_holiday"
-    assert kinds["2025-02-03"] == "rest_day"
-    assert kinds["2025-01-26"] == "adjusted_working_day"
+        assert kinds[f"2025-{day}"] == "Statutory holiday"
+    assert kinds["2025-10-06"] == "Statutory holiday"
+    assert kinds["2025-02-03"] == "Rest day"
+    assert kinds["2025-01-26"] == "Adjusted working day"
     assert "2025-03-01" not in kinds  # an ordinary weekend is not listed
     assert "warning" not in result.output
 
@@ -171,30 +171,41 @@ def test_rules_lists_registered_rules():
 
 
 @pytest.mark.parametrize(
-    ("on", "mw001", "py001"),
+    ("on", "platform_managed"),
     [
         # Platform-managed workers have their rules from 渝人社发〔2021〕38号 of 2021-10-29.
-        ("2021-10-28", "platform_managed: no, from 2021-10-29", "platform_managed: no, from"),
-        ("2021-10-29", "platform_managed: yes, since 2021-10-29", "platform_managed: yes, since"),
+        ("2021-10-28", "Platform-managed: not yet, from 2021-10-29"),
+        ("2021-10-29", "Platform-managed: since 2021-10-29"),
     ],
 )
-def test_rules_shows_which_are_in_force_on_a_day(on, mw001, py001):
-    result = run("rules", "--date", on)
+def test_rules_shows_which_are_in_force_on_a_day(on, platform_managed):
+    result = run("rules", "--date", on, "--lang", "en")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    mw = next(i for i, line in enumerate(lines) if "│ MW001 " in line)
-    assert mw001 in lines[mw]
-    py = next(i for i, line in enumerate(lines) if "│ PY001 " in line)
-    # PY001: employees since the Labour Law of 1995, one line per category.
-    assert "employee: yes, since 1995-01-01" in lines[py]
-    assert py001 in lines[py + 1]
+    rows = _rule_rows(result.output)
+    assert platform_managed in rows["MW001"]
+    # PY001: employees since the Labour Law of 1995, platform-managed workers from 2021-10-29.
+    assert "Employee: since 1995-01-01" in rows["PY001"]
+    assert platform_managed in rows["PY001"]
+
+
+def _rule_rows(output: str) -> dict[str, str]:
+    """Rule code -> the text of its table row's third column (applies to), wrapped lines joined."""
+    rows: dict[str, list[str]] = {}
+    code = None
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) < 5:
+            continue
+        code = cells[1] or code
+        rows.setdefault(code, []).append(cells[3])
+    return {code: " ".join(" ".join(parts).split()) for code, parts in rows.items()}
 
 
 def test_rule_says_from_when_it_is_in_force():
-    result = run("rule", "MW001")
+    result = run("rule", "MW001", "--lang", "en")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "In force for platform_managed from 2021-10-29: 渝人社发〔2021〕38号 第（五）项" in text
+    assert "In force for Platform-managed from 2021-10-29: 渝人社发〔2021〕38号 第（五）项" in text
 
 
 def test_rules_shows_thresholds_in_force(monkeypatch):

@@ -18,9 +18,9 @@ needs_chromium = pytest.mark.skipif(
 )
 # After the page's own script: sort by shortfall (column 10) twice, then record the order.
 SORT_PROBE = """<script>
-var th = document.querySelectorAll("table.sortable th")[9];
+var th = document.querySelectorAll("#findings > thead > tr > th")[9];
 th.click(); th.click();
-var cells = Array.from(document.querySelectorAll("table.sortable tbody tr"))
+var cells = Array.from(document.querySelectorAll("#findings > tbody > tr"))
   .map(function (r) { return r.cells[9].getAttribute("data-v"); });
 document.body.setAttribute("data-order", cells.join(" "));
 </script></body>"""

@@ -6,7 +6,7 @@ import functools
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,19 +21,43 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: metavars (PATH, CODE, DATE) as given, no type column
 )
 err = Console(stderr=True)
+# Typer prints an argument's Python type (<list[Path]>) after its metavar; the metavar says it.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
 
-Paths = Annotated[list[Path] | None, typer.Argument(help="Files or folders of platform exports.")]
-TableFile = Annotated[Path | None, typer.Option(help="Name this table's file explicitly.")]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        help="Config file (default: payaudit.toml, or [tool.payaudit] in pyproject.toml, here "
-        "or in the nearest parent folder).",
+
+def Opt(metavar: str, help: str, *names: str, kind: Any = str) -> Any:  # noqa: N802
+    """An optional option (None when not given) whose value is shown as `metavar` in help."""
+    return Annotated[kind | None, typer.Option(*names, metavar=metavar, help=help)]
+
+
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="PATH", help="Files or folders of platform exports.", show_default=False
     ),
 ]
+TableFile = Opt("PATH", "Name this table's file explicitly.", kind=Path)
+ConfigOpt = Opt(
+    "PATH",
+    "Config file (default: payaudit.toml, or [tool.payaudit] in pyproject.toml, here or in the "
+    "nearest parent folder).",
+    "--config",
+    kind=Path,
+)
+LangOpt = Opt(
+    "zh|en", "Language (default: the config's, else zh when LANG/LC_ALL starts with zh, else en)."
+)
+
+
+def _lang(lang: str | None, config: Path | None = None) -> str:
+    """--lang checked, else the config's, else the locale's."""
+    settings = settings_from(config, lang=lang) if config or lang is None else Settings(lang=lang)
+    if settings.lang not in ("zh", "en", None):
+        raise ConfigError("--lang must be one of zh, en.")
+    return resolve_lang(settings)
 
 
 def _version(value: bool) -> None:
@@ -85,18 +109,15 @@ def handled(command):
     return wrapper
 
 
-Formats = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="table, json, csv, xlsx, parquet, html, sarif, junit or github; repeatable "
-        "(default: the one --output's suffix names, else table).",
-    ),
-]
-Output = Annotated[
-    str | None, typer.Option("--output", "-o", help="Report file, or folder (ending in /).")
-]
+Formats = Opt(
+    "FORMAT",
+    "table, json, csv, xlsx, parquet, html, sarif, junit or github; repeatable "
+    "(default: the one --output's suffix names, else table).",
+    "--format",
+    "-f",
+    kind=list[str],
+)
+Output = Opt("PATH", "Report file, or folder (ending in /).", "--output", "-o")
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -113,32 +134,37 @@ def check(
     shifts: TableFile = None,
     workers: TableFile = None,
     weather: TableFile = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read.")] = None,
+    sheet: Opt("NAME", "Excel sheet to read.") = None,
     formats: Formats = None,
     output: Output = None,
-    period: Annotated[str | None, typer.Option(help="day, week or month (MW001).")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First day audited.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last day audited.")] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes.")] = None,
-    fail_on: Annotated[str | None, typer.Option(help="error, warning or never.")] = None,
-    lang: Annotated[str | None, typer.Option(help="zh or en.")] = None,
+    period: Opt("PERIOD", "day, week or month (MW001).  [default: month]") = None,
+    date_from: Opt("DATE", "First day audited.", "--from") = None,
+    date_to: Opt("DATE", "Last day audited.", "--to") = None,
+    select: Opt("CODES", "Rule codes or prefixes.", kind=list[str]) = None,
+    ignore: Opt("CODES", "Rule codes or prefixes.", kind=list[str]) = None,
+    fail_on: Opt("LEVEL", "error, warning or never.  [default: error]") = None,
+    lang: LangOpt = None,
     redact: Annotated[bool, typer.Option(help="Pseudonymise worker ids.")] = False,
-    max_findings: Annotated[int | None, typer.Option(help="Report at most N findings.")] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(help="An earlier JSON report or baseline: its findings are known, not new."),
-    ] = None,
+    max_findings: Opt("N", "Report at most N findings.", kind=int) = None,
+    baseline: Opt(
+        "PATH", "An earlier JSON report or baseline: its findings are known, not new.", kind=Path
+    ) = None,
     labels: Annotated[
         bool, typer.Option(help="CSV column titles in --lang, not JSON keys.")
     ] = False,
     config: ConfigOpt = None,
-    jurisdiction: Annotated[str | None, typer.Option(help="Rule pack.")] = None,
-    default_category: Annotated[str | None, typer.Option(help="Category without roster.")] = None,
-    district: Annotated[str | None, typer.Option(help="District when none is known.")] = None,
-    platform: Annotated[str | None, typer.Option(help="Platform when orders name none.")] = None,
+    jurisdiction: Opt("NAME", "Rule pack.  [default: cn-chongqing]") = None,
+    default_category: Opt("CATEGORY", "Category without roster.") = None,
+    district: Opt("DISTRICT", "District when none is known.") = None,
+    platform: Opt("NAME", "Platform when orders name none.") = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    statements: Opt(
+        "DIR",
+        "Also write one printable statement per worker with findings into DIR (Chinese unless "
+        "--lang en).",
+        kind=Path,
+    ) = None,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.gate import apply_gate, read_baseline
@@ -159,6 +185,7 @@ def check(
         ignore=_codes(ignore),
     )
     check_choices(settings)
+    statement_lang = settings.lang or "zh"  # what an inspector hands over in Chongqing
     settings.lang = resolve_lang(settings)  # data issues and messages in the report's language
     rules = select_rules(settings.select, settings.ignore)
     explicit = _explicit(
@@ -182,6 +209,14 @@ def check(
         labels=labels,
     )
     emit(result, list(formats or []), output, options, err, summary_to_stdout=True)
+    if statements is not None:
+        from payaudit.i18n import t
+        from payaudit.report.statements import write_statements
+
+        written = write_statements(result, statements, statement_lang, redact)
+        if not quiet:
+            text = t("statements_written", settings.lang, n=len(written), folder=statements)
+            err.print(text, markup=False, highlight=False)
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 
@@ -192,10 +227,10 @@ def _explicit(**tables: Path | None) -> dict[str, Path]:
 @app.command("baseline")
 @handled
 def baseline_command(
-    report: Annotated[Path, typer.Argument(help="A JSON report of `payaudit check -f json`.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Baseline file (default: stdout).")
-    ] = None,
+    report: Annotated[
+        Path, typer.Argument(metavar="REPORT", help="A JSON report of `payaudit check -f json`.")
+    ],
+    output: Opt("PATH", "Baseline file.  [default: stdout]", "--output", "-o", kind=Path) = None,
 ) -> None:
     """Write a baseline from a JSON report: its findings' ids, for `check --baseline`."""
     from payaudit.engine.gate import baseline_document, read_baseline
@@ -209,20 +244,29 @@ def baseline_command(
         err.print(f"Wrote the baseline of {report} to {output}.", markup=False, highlight=False)
 
 
-DateOpt = Annotated[str | None, typer.Option("--date", help="Day to show (default today).")]
+DateOpt = Opt("DATE", "Day to show.  [default: today]", "--date")
 
 
 @app.command()
 @handled
 def params(
     on: DateOpt = None,
-    district: Annotated[str | None, typer.Option(help="District: its area class's values.")] = None,
+    district: Opt("DISTRICT", "District: its area class's values.") = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="table or json (citations in full)."),
+    ] = "table",
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The rule-pack values in force on a day, with their citations."""
+    from payaudit.i18n import t
     from payaudit.rulepack import load_pack
-    from payaudit.views import params_table
+    from payaudit.views import params_json, params_table
 
+    if fmt not in ("table", "json"):
+        raise ConfigError(f"--format must be table or json for params, not '{fmt}'.")
+    language = _lang(lang, config)
     settings = settings_from(config, district=district)
     pack = load_pack(settings.jurisdiction, settings.params)
     day = _date(on, "--date") or date.today()
@@ -232,30 +276,36 @@ def params(
         if canonical is None:
             raise ConfigError(f"Unknown district '{settings.district}' in rule pack {pack.name}.")
         area_class = pack.area_class(canonical, day)
-        known = f"area class {area_class}" if area_class else "no area class on that day"
-        typer.echo(f"{canonical}: {known}")
-    Console().print(params_table(pack, day, area_class))
+        if fmt == "table":
+            known = t("area_class_n", language, n=area_class) if area_class else "-"
+            typer.echo(f"{canonical}: {known}")
+    if fmt == "json":
+        sys.stdout.write(params_json(pack, day, area_class))
+        return
+    Console().print(params_table(pack, day, area_class, language))
 
 
 @app.command()
 @handled
-def calendar(year: Annotated[int, typer.Argument(help="Year, e.g. 2025.")]) -> None:
+def calendar(
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="Year, e.g. 2025.")],
+    lang: LangOpt = None,
+) -> None:
     """Each non-ordinary day of a year: statutory holiday, rest day of a break, 补班 day."""
     from payaudit.calendar import unknown_bridging_years
+    from payaudit.i18n import t
     from payaudit.views import calendar_table
 
-    Console().print(calendar_table(year))
+    language = _lang(lang)
+    Console().print(calendar_table(year, language))
     if unknown_bridging_years(date(year, 1, 1), date(year, 12, 31)):
-        err.print(
-            f"[yellow]warning:[/] no bridging table for {year}: only its statutory days and "
-            "weekends are known, not its 调休 rest days or 补班 days.",
-            highlight=False,
-        )
+        text = t("no_bridging", language, year=year)
+        err.print(f"[yellow]{t('warning', language)}:[/] {text}", highlight=False)
 
 
 @app.command()
 @handled
-def rules(on: DateOpt = None, config: ConfigOpt = None) -> None:
+def rules(on: DateOpt = None, lang: LangOpt = None, config: ConfigOpt = None) -> None:
     """Every rule: code, name, severity, who it applies to, thresholds in force on a day."""
     from payaudit.rulepack import load_pack
     from payaudit.rules import all_rules
@@ -267,13 +317,16 @@ def rules(on: DateOpt = None, config: ConfigOpt = None) -> None:
     if not registered:
         typer.echo("No rules are registered.")
         return
-    Console().print(rules_table(registered, pack, _date(on, "--date") or date.today()))
+    day = _date(on, "--date") or date.today()
+    Console().print(rules_table(registered, pack, day, _lang(lang, config)))
 
 
 @app.command()
 @handled
 def rule(
-    code: Annotated[str, typer.Argument(help="Rule code, e.g. MW001.")], config: ConfigOpt = None
+    code: Annotated[str, typer.Argument(metavar="CODE", help="Rule code, e.g. MW001.")],
+    lang: LangOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Explain one rule: what it checks, why, legal basis, parameters in force, an example."""
     from payaudit.rulepack import load_pack
@@ -285,7 +338,7 @@ def rule(
         raise ConfigError(f"Unknown rule code '{code}'; see `payaudit rules`.")
     settings = settings_from(config)
     pack = load_pack(settings.jurisdiction, settings.params)
-    Console().print(rule_view(found, pack, date.today()), highlight=False)
+    Console().print(rule_view(found, pack, date.today(), _lang(lang, config)), highlight=False)
 
 
 @app.command()
@@ -297,12 +350,12 @@ def validate(
     shifts: TableFile = None,
     workers: TableFile = None,
     weather: TableFile = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read.")] = None,
-    fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="table, json or csv (the issues).")
-    ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Issues file.")] = None,
-    lang: Annotated[str | None, typer.Option(help="zh or en: language of the messages.")] = None,
+    sheet: Opt("NAME", "Excel sheet to read.") = None,
+    fmt: Opt(
+        "FORMAT", "table, json or csv (the issues).  [default: table]", "--format", "-f"
+    ) = None,
+    output: Opt("PATH", "Issues file.", "--output", "-o", kind=Path) = None,
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
@@ -322,7 +375,7 @@ def validate(
     )
     with err.status("Loading and validating…") as status:  # shown on a terminal only
         dataset = validate_files(list(paths or []), explicit, settings, sheet, status=status.update)
-    err.print(validation_summary(dataset), highlight=False)
+    err.print(validation_summary(dataset, settings.lang), highlight=False)
     if fmt != "table":
         text = issues_text(dataset, fmt)
         if output and str(output) != "-":
@@ -335,12 +388,14 @@ def validate(
 @app.command()
 @handled
 def sample(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the exports into.")],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to write the exports into.")
+    ],
     workers: Annotated[int, typer.Option(help="Number of workers.")] = 40,
     days: Annotated[int, typer.Option(help="Number of days.")] = 31,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 1,
-    start: Annotated[str, typer.Option(help="First day.")] = "2025-01-01",
-    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    start: Annotated[str, typer.Option(metavar="DATE", help="First day.")] = "2025-01-01",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="csv or parquet.")] = "csv",
     chinese: Annotated[
         bool, typer.Option(help="Also write chinese/订单.csv as a Chinese platform exports it.")
     ] = False,

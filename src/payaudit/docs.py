@@ -13,12 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from payaudit.contracts import TABLES, Column, contract
+from payaudit.i18n import t
 from payaudit.rulepack import load_pack
 from payaudit.rulepack.pack import RulePack
 from payaudit.rules import all_rules
 from payaudit.rules.base import Rule
 from payaudit.schema import ISSUES
-from payaudit.views import SEVERITY_WHY, shown
+from payaudit.views import shown
 
 JURISDICTION = "cn-chongqing"
 GENERATED = (
@@ -166,7 +167,7 @@ def _rule_section(rule: type[Rule], pack: RulePack) -> list[str]:
     lines = [
         f"## {_heading(rule)}",
         "",
-        f"- Severity: {SEVERITY_WHY[rule.severity]}",
+        f"- Severity: {t(f'severity_{rule.severity}', 'en')}",
         f"- Applies to: {', '.join(f'`{c}`' for c in rule.categories)}",
     ]
     if rule.unit:

@@ -27,7 +27,6 @@ TEXT: dict[str, dict[str, str]] = {
     "by_category": {"zh": "按类别统计劳动者", "en": "Workers by category"},
     "issues_by_code": {"zh": "按代码统计数据问题", "en": "Data issues by code"},
     "owed_most": {"zh": "被欠付最多的劳动者", "en": "Workers owed most"},
-    "first_findings": {"zh": "前若干条违规事项", "en": "First findings"},
     "total_shortfall": {"zh": "应补发合计（元）", "en": "Total shortfall (CNY)"},
     "total_findings": {"zh": "违规事项合计", "en": "Findings in total"},
     "workers_total": {"zh": "劳动者人数", "en": "Workers"},
@@ -75,6 +74,105 @@ TEXT: dict[str, dict[str, str]] = {
     "cny_per_hour": {"zh": "元/小时", "en": "CNY/h"},
     "no_data": {"zh": "无数据", "en": "No data"},
     "sort_hint": {"zh": "点击列标题排序", "en": "Click a column title to sort"},
+    "audited_range": {"zh": "审计期间", "en": "Audited range"},
+    "rule_pack_version": {"zh": "规则包 {version}", "en": "rule pack {version}"},
+    "top_n": {
+        "zh": "仅显示前 {shown} 位（共 {total} 位）",
+        "en": "Showing the top {shown} of {total}",
+    },
+    "in_scope_only": {
+        "zh": "仅含审计范围内的劳动者（不含个人自主经营者）",
+        "en": "In-scope workers only (independents excluded)",
+    },
+    "evidence_orders": {"zh": "证据订单", "en": "Evidence orders"},
+    "baseline_days": {"zh": "当月工作日（基准）", "en": "The month's working days (baseline)"},
+    "rate": {"zh": "每小时报酬（元）", "en": "Pay per hour (CNY)"},
+    "date": {"zh": "日期", "en": "Date"},
+    "order_id": {"zh": "订单号", "en": "Order"},
+    "accepted_at": {"zh": "接单时间", "en": "Accepted"},
+    "completed_at": {"zh": "完成时间", "en": "Completed"},
+    "pay": {"zh": "报酬（元）", "en": "Pay (CNY)"},
+    "all": {"zh": "全部", "en": "All"},
+    "shown_of": {"zh": "显示 {shown} / {total} 条", "en": "{shown} of {total} shown"},
+    "more_findings": {
+        "zh": "另有 {more} 条违规事项未显示：加 -v 查看更多，"
+        "或用 --format csv/xlsx/html 查看全部。",
+        "en": "{more} more findings not shown: add -v to see more, or --format csv/xlsx/html "
+        "for all of them.",
+    },
+    "top_findings": {"zh": "应补发金额最高的违规事项", "en": "Top findings by shortfall"},
+    # Worker statements.
+    "statement_title": {"zh": "劳动者权益核查告知书", "en": "Statement of findings for a worker"},
+    "statement_intro": {
+        "zh": "经核查 {first} 至 {last} 期间的平台数据，发现以下 {n} 项不符合规定的情形。",
+        "en": "A review of the platform's data from {first} to {last} found the {n} "
+        "matters below that do not comply with the rules.",
+    },
+    "cny": {"zh": "元", "en": "CNY"},
+    "period": {"zh": "期间", "en": "Period"},
+    "amount_owed": {"zh": "应补发（元）", "en": "Amount owed (CNY)"},
+    "total_owed": {"zh": "应补发合计", "en": "Total owed"},
+    "legal_basis": {"zh": "法律依据", "en": "Legal basis"},
+    "statement_note": {
+        "zh": "本告知书由 payaudit 根据平台导出数据自动生成，金额以元计、四舍五入到分；"
+        "如对数据有异议，请保留订单记录并向平台或劳动保障监察机构反映。",
+        "en": "This statement was produced by payaudit from the platform's exported data; "
+        "amounts are in CNY, rounded to the fen. If you dispute the data, keep your order "
+        "records and raise it with the platform or the labour inspectorate.",
+    },
+    "statements_written": {
+        "zh": "已写出 {n} 份劳动者告知书到 {folder}",
+        "en": "Wrote {n} worker statements to {folder}",
+    },
+    # The informational commands.
+    "in_force_on": {"zh": "{pack}，{day} 有效的参数", "en": "{pack}, in force on {day}"},
+    "rules_in_force": {
+        "zh": "规则及 {pack} 在 {day} 有效的标准",
+        "en": "Rules, thresholds of {pack} in force on {day}",
+    },
+    "since": {"zh": "生效日期", "en": "In force since"},
+    "config": {"zh": "配置文件", "en": "config"},
+    "applies_to": {"zh": "适用对象", "en": "Applies to"},
+    "thresholds": {"zh": "标准值", "en": "Thresholds"},
+    "not_in_pack": {"zh": "规则包中没有", "en": "not in the rule pack"},
+    "none_in_force": {"zh": "当日无有效值", "en": "none in force"},
+    "in_force_since": {"zh": "{day} 起适用", "en": "since {day}"},
+    "in_force_from": {"zh": "尚未适用，{day} 起", "en": "not yet, from {day}"},
+    "in_force_for": {"zh": "{category}适用自", "en": "In force for {category} from"},
+    "citation_not_verified": {"zh": "文号未核实", "en": "citation not verified"},
+    "area_class_n": {"zh": "{n}类地区", "en": "class {n}"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "example": {"zh": "示例", "en": "Example"},
+    "calendar_title": {
+        "zh": "{year} 年法定节假日、调休放假与补班日",
+        "en": "Statutory holidays, breaks and adjusted working days of {year}",
+    },
+    "weekday": {"zh": "星期", "en": "Weekday"},
+    "type": {"zh": "类型", "en": "Type"},
+    "holiday": {"zh": "节日", "en": "Holiday"},
+    "note": {"zh": "备注", "en": "Note"},
+    "may_replace": {
+        "zh": "可能为周末法定节假日的补假：请核对",
+        "en": "may replace a weekend statutory day (补假): review",
+    },
+    "no_bridging": {
+        "zh": "没有 {year} 年的调休安排表：仅知法定节假日和周末，不知调休放假日和补班日。",
+        "en": "no bridging table for {year}: only its statutory days and weekends are known, "
+        "not its 调休 rest days or 补班 days.",
+    },
+    "no_issues": {"zh": "没有数据问题。", "en": "No data issues."},
+    "meaning": {"zh": "含义", "en": "Meaning"},
+    "issues": {"zh": "问题数", "en": "Issues"},
+    "first_issues": {"zh": "前若干条数据问题（共 {n} 条）", "en": "First data issues (of {n})"},
+    "severity_error": {
+        "zh": "违法：违反强制性规定。",
+        "en": "error: a breach of a binding rule.",
+    },
+    "severity_warning": {
+        "zh": "提示：违反推荐性标准，或需人工核查的情形。",
+        "en": "warning: a breach of a recommended standard, or a case to review.",
+    },
 }
 
 # Column titles, by canonical column name.
@@ -143,9 +241,62 @@ UNITS: dict[str, dict[str, str]] = {
     "CNY/h": {"zh": "元/小时", "en": "CNY/h"},
     "CNY/month": {"zh": "元/月", "en": "CNY/month"},
     "h": {"zh": "小时", "en": "h"},
+    "min": {"zh": "分钟", "en": "min"},
     "days": {"zh": "天", "en": "days"},
     "months": {"zh": "个月", "en": "months"},
+    "ratio": {"zh": "倍", "en": "times"},
+    # A time of day, a list or a yes/no says what it is by itself: no unit is shown.
+    "time": {"zh": "", "en": ""},
+    "list": {"zh": "", "en": ""},
+    "bool": {"zh": "", "en": ""},
     "°C": {"zh": "°C", "en": "°C"},
+}
+
+# What each data-issue code means, in Chinese (English: the catalogue's own words).
+ISSUE_MEANINGS: dict[str, dict[str, str]] = {
+    "D001": {"zh": "缺少必填值"},
+    "D002": {"zh": "无法解析的值（时间、日期、金额、布尔值或数字）"},
+    "D003": {"zh": "数值超出合理范围"},
+    "D004": {"zh": "编号重复：首次之后的每次出现均被拒绝"},
+    "D005": {"zh": "结束早于开始"},
+    "D006": {"zh": "未知的枚举值（类别、类型、工时制度）"},
+    "D007": {"zh": "未知区县（保留该行）"},
+    "D008": {"zh": "引用了花名册中没有的劳动者"},
+    "D009": {"zh": "劳动者所在地区未知，按一类地区审计"},
+    "D010": {"zh": "未知的调休安排"},
+}
+
+# Rule-pack parameter names as a person reads them in Chinese (English keeps the name itself).
+PARAM_NAMES: dict[str, str] = {
+    "min_wage_monthly": "月最低工资标准",
+    "min_wage_hourly": "小时最低工资标准",
+    "max_continuous_hours": "连续接单时间上限",
+    "min_break_minutes": "暂停派单时长",
+    "max_daily_hours": "每日工作时间上限",
+    "holiday_min_ratio": "法定节假日报酬倍数下限",
+    "pay_due_days": "报酬支付期限（天）",
+    "standard_daily_hours": "标准日工作时间",
+    "standard_weekly_hours": "标准周工作时间",
+    "max_overtime_daily_hours": "每日延长工作时间上限",
+    "max_overtime_monthly_hours": "每月延长工作时间上限",
+    "overtime_ratio_extended": "工作日延长工作时间工资倍数",
+    "overtime_ratio_rest_day": "休息日加班工资倍数",
+    "overtime_ratio_holiday": "法定节假日加班工资倍数",
+    "monthly_paid_days": "月计薪天数",
+    "monthly_paid_hours": "月计薪小时数",
+    "max_deduction_ratio": "每月扣除工资比例上限",
+    "max_pay_cycle_days": "工资支付周期上限",
+    "part_time_max_pay_cycle_days": "非全日制工资支付周期上限",
+    "part_time_max_daily_hours": "非全日制平均每日工作时间上限",
+    "part_time_max_weekly_hours": "非全日制每周工作时间上限",
+    "heat_stop_temp_c": "停止户外作业气温",
+    "heat_limit_temp_c": "限制户外作业气温",
+    "heat_max_hours": "高温日户外作业时间上限",
+    "heat_midday_start": "高温日午间停工开始时间",
+    "heat_midday_end": "高温日午间停工结束时间",
+    "heat_no_overtime_temp_c": "不得安排加班的气温",
+    "occupational_injury_pilot_platforms": "职业伤害保障试点平台",
+    "occupational_injury_all_platforms": "试点行业全部平台纳入职业伤害保障",
 }
 
 
@@ -168,6 +319,16 @@ def label(table: dict[str, dict[str, str]], value: str | None, lang: str) -> str
 def labels(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
     """value -> word, for a vectorised `replace` over a column."""
     return {value: words[lang] for value, words in table.items()}
+
+
+def param_name(name: str, lang: str) -> str:
+    """A rule-pack parameter's name: in Chinese words for zh, its own name otherwise."""
+    return PARAM_NAMES.get(name, name) if lang == "zh" else name
+
+
+def pack_version(rule_pack: str, lang: str) -> str:
+    """'cn-chongqing 2026-11' -> 'rule pack 2026-11': a version, not to be read as a month."""
+    return t("rule_pack_version", lang, version=rule_pack.rsplit(" ", 1)[-1])
 
 
 def rule_names(lang: str) -> dict[str, str]:

@@ -115,21 +115,29 @@ def histogram(
         return x0 + span * value / top
 
     body: list[str] = [
-        f'<text x="{x0 - 8}" y="20" text-anchor="end">{peak}</text>',
+        f'<text x="{x0 - 8}" y="34" text-anchor="end">{peak}</text>',
         f'<text x="{x0 - 8}" y="{base}" text-anchor="end">0</text>',
-        f'<text x="4" y="100">{escape(count_label)}</text>',
+        f'<text x="14" y="{(base + 30) / 2:.0f}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {(base + 30) / 2:.0f})">{escape(count_label)}</text>',
     ]
     for i, n in enumerate(counts):
         if not n:
             continue
-        h = max(3.0, (base - 20) * n / peak)  # a single worker-day must still show
         over = limit is not None and i * bin_width >= limit
+        # A breach is never a hairline: a bin over the limit is at least 8 px and labelled.
+        h = max(8.0 if over else 3.0, (base - 34) * n / peak)
+        x = to_x(i * bin_width) + 1
         body.append(
-            f'<rect class="bar" x="{to_x(i * bin_width) + 1:.1f}" y="{base - h:.1f}" '
+            f'<rect class="bar{" over" if over else ""}" x="{x:.1f}" y="{base - h:.1f}" '
             f'width="{span / nbins - 2:.1f}" height="{h:.1f}" '
             f'fill="{RED if over else BLUE}"><title>{i * bin_width:g}–'
             f"{(i + 1) * bin_width:g}: {n}</title></rect>"
         )
+        if over:
+            body.append(
+                f'<text class="count" x="{x + (span / nbins - 2) / 2:.1f}" y="{base - h - 3:.1f}" '
+                f'text-anchor="middle" fill="{RED}">{n}</text>'
+            )
     if limit is not None:
         x = to_x(limit)
         body.append(

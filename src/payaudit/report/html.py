@@ -1,5 +1,7 @@
-"""HTML: one self-contained page an inspector can show: summary, charts (inline SVG), a sortable
-findings table (a few lines of inline JS). No CDN, no network; a CSP forbids both.
+"""HTML: one self-contained page an inspector can show: what was audited (range, rule pack,
+inputs), summary, charts (inline SVG), and a findings table to filter by rule, severity and worker
+and to sort, each finding opening onto its evidence and legal basis (a few lines of inline JS).
+No CDN, no network; a CSP forbids both.
 
 The table lists at most HTML_ROWS findings (a page of 500k rows would not open); the page says
 so, and the JSON, CSV and Excel reports list them all."""
@@ -15,9 +17,19 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from payaudit import __version__
-from payaudit.i18n import CATEGORIES, DAY_TYPES, SEVERITIES, UNITS, column, label, t
+from payaudit.i18n import (
+    CATEGORIES,
+    DAY_TYPES,
+    SEVERITIES,
+    UNITS,
+    column,
+    label,
+    pack_version,
+    param_name,
+    t,
+)
 
-from . import charts
+from . import charts, evidence
 from .base import Format, register
 from .model import Report
 
@@ -69,9 +81,12 @@ def _bins(values: pl.Series, limit: float | None) -> list[int]:
 
 
 def _histogram(report: Report, daily_column: str, parameter: str, title: str) -> str:
+    """Worker-days of in-scope workers only: an independent's long day breaches no rule."""
     lang, limit = report.lang, _limit(report, parameter)
+    in_scope = report.workers.filter(pl.col("in_scope")).get_column("worker_id")
+    days = report.daily.filter(pl.col("worker_id").is_in(in_scope.implode()))
     return charts.histogram(
-        _bins(report.daily[daily_column], limit),
+        _bins(days[daily_column], limit),
         BIN_HOURS,
         limit,
         t(title, lang),
@@ -92,13 +107,15 @@ def _charts(report: Report) -> str:
         report.workers.filter(pl.col("in_scope") & (pl.col("hours") > 0))
         .join(min_wage, on="worker_id", how="left")
         .sort("effective_hourly_cny")
-        .head(HOURLY_WORKERS)
     )
-    owed = (
-        report.workers.filter(pl.col("shortfall_fen") > 0)
-        .sort("shortfall_fen", descending=True)
-        .head(SHORTFALL_WORKERS)
-    )
+    owed = report.workers.filter(pl.col("shortfall_fen") > 0).sort("shortfall_fen", descending=True)
+    notes = {
+        "chart_hourly": _top_note(hourly.height, HOURLY_WORKERS, lang, scope=True),
+        "chart_daily": t("in_scope_only", lang),
+        "chart_stretch": t("in_scope_only", lang),
+        "chart_shortfall": _top_note(owed.height, SHORTFALL_WORKERS, lang),
+    }
+    hourly, owed = hourly.head(HOURLY_WORKERS), owed.head(SHORTFALL_WORKERS)
     parts = [
         (
             "chart_hourly",
@@ -129,9 +146,17 @@ def _charts(report: Report) -> str:
     ]
     return "".join(
         f'<h2>{escape(t(key, lang))}</h2><figure id="{key}">'
-        f"{svg or '<p class=note>' + escape(t('no_data', lang)) + '</p>'}</figure>"
+        f"{svg or '<p class=note>' + escape(t('no_data', lang)) + '</p>'}"
+        f"<figcaption class=note>{escape(notes[key])}</figcaption></figure>"
         for key, svg in parts
     )
+
+
+def _top_note(total: int, shown: int, lang: str, scope: bool = False) -> str:
+    notes = [t("in_scope_only", lang)] if scope else []
+    if total > shown:
+        notes.append(t("top_n", lang, shown=shown, total=total))
+    return "; ".join(notes)
 
 
 def _summary(report: Report) -> str:
@@ -183,36 +208,64 @@ def _summary(report: Report) -> str:
     )
 
 
+# The table's columns: what an inspector scans; the evidence panel shows the rest.
+FINDING_CELLS = [
+    "rule", "rule_name", "severity", "worker_id", "period_start", "period_end",
+    "observed", "threshold", "unit", "shortfall_cny", "message",
+]  # fmt: skip
+
+
+def _finding_row(r: dict, ev: evidence.Evidence, lang: str) -> str:
+    """One finding; its message opens onto the evidence and the legal basis."""
+    cells = [_cell(r[c]) for c in FINDING_CELLS[:-3]]
+    cells[2] = _severity(r["severity"], lang)
+    details = (
+        f"<td><details><summary>{escape(r['message'] or '')}</summary>"
+        f'<div class="evidence">{evidence.html(ev, r["basis"], lang)}</div></details></td>'
+    )
+    cells += [_cell(label(UNITS, r["unit"], lang)), _cell(r["shortfall_cny"]), details]
+    data = " ".join(
+        f'data-{k}="{escape(r[c] or "", quote=True)}"'
+        for k, c in (("rule", "rule"), ("sev", "severity"), ("worker", "worker_id"))
+    )
+    return f'<tr class="finding" {data}>{"".join(cells)}</tr>'
+
+
+def _filters(report: Report, shown: pl.DataFrame) -> str:
+    """Rule, severity and worker pickers over the listed findings (the page's script)."""
+    lang = report.lang
+    all_ = escape(t("all", lang))
+
+    def select(title: str, key: str, options: list[tuple[str, str]]) -> str:
+        opts = "".join(
+            f'<option value="{escape(v, quote=True)}">{escape(text)}</option>'
+            for v, text in options
+        )
+        return (
+            f'<label>{escape(column(title, lang))} <select data-filter="{key}">'
+            f'<option value="">{all_}</option>{opts}</select></label>'
+        )
+
+    rules = report.rule_totals.select("rule", "rule_name").unique().sort("rule").rows()
+    workers = shown.get_column("worker_id").unique().sort().to_list()
+    listed = "".join(f'<option value="{escape(w, quote=True)}">' for w in workers)
+    return (
+        '<div class="filters">'
+        + select("rule", "rule", [(c, f"{c} {n}") for c, n in rules])
+        + select("severity", "sev", [(k, label(SEVERITIES, k, lang)) for k in SEVERITIES])
+        + f'<label>{escape(column("worker_id", lang))} <input data-filter="worker" '
+        f'list="workers" placeholder="{all_}"></label><datalist id="workers">{listed}</datalist>'
+        + f' <span id="shown" data-text="{escape(t("shown_of", lang), quote=True)}"></span>'
+        + "</div>"
+    )
+
+
 def _findings(report: Report) -> str:
     lang, shown = report.lang, report.findings.head(HTML_ROWS)
-    cols = [
-        "rule",
-        "rule_name",
-        "severity",
-        "worker_id",
-        "period_start",
-        "period_end",
-        "observed",
-        "threshold",
-        "unit",
-        "shortfall_cny",
-        "message",
-    ]
+    gathered = evidence.gather(report, shown)
     rows = [
-        [
-            _cell(r["rule"]),
-            _cell(r["rule_name"]),
-            _severity(r["severity"], lang),
-            _cell(r["worker_id"]),
-            _cell(r["period_start"]),
-            _cell(r["period_end"]),
-            _cell(r["observed"]),
-            _cell(r["threshold"]),
-            _cell(label(UNITS, r["unit"], lang)),
-            _cell(r["shortfall_cny"]),
-            _cell(r["message"]),
-        ]
-        for r in shown.iter_rows(named=True)
+        _finding_row(r, ev, lang)
+        for r, ev in zip(shown.iter_rows(named=True), gathered, strict=True)
     ]
     notes = []
     if shown.height < report.total_findings:
@@ -222,10 +275,17 @@ def _findings(report: Report) -> str:
             else t("html_rows_capped", lang, shown=shown.height)
         )
     notes.append(t("sort_hint", lang))
+    head = "".join(f"<th>{escape(column(c, lang))}</th>" for c in FINDING_CELLS)
+    body = "".join(rows) or (
+        f'<tr><td class="note" colspan="{len(FINDING_CELLS)}">'
+        f"{escape(t('no_data', lang))}</td></tr>"
+    )
     return (
         f"<h2>{escape(t('findings', lang))}</h2>"
         + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
-        + _table([column(c, lang) for c in cols], rows, lang, sortable=True)
+        + (_filters(report, shown) if rows else "")
+        + f'<table class="sortable" id="findings"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
     )
 
 
@@ -245,7 +305,7 @@ def _details(report: Report) -> str:
     ]
     params = [
         [
-            _cell(r["name"]),
+            _cell(param_name(r["name"], lang)),
             _cell(r["value"]),
             _cell(label(UNITS, r["unit"], lang)),
             _cell(r["area_class"]),
@@ -302,14 +362,9 @@ class HtmlFormat(Format):
     suffix = ".html"
 
     def write(self, report: Report, out: BinaryIO) -> None:
-        lang, m = report.lang, report.manifest
-        meta = (
-            f"{m['rule_pack']} · {t('generated_at', lang)} {m['generated_at']} · "
-            f"payaudit {__version__}"
-        )
+        lang = report.lang
         body = (
-            f'<header><h1>{escape(t("title", lang))}</h1><p class="meta">{escape(meta)}'
-            f"</p></header>"
+            header(report)
             + _summary(report)
             + _charts(report)
             + _findings(report)
@@ -321,3 +376,23 @@ class HtmlFormat(Format):
                 "utf-8"
             )
         )
+
+
+def header(report: Report, title: str = "title") -> str:
+    """Title, audited range, rule pack, when and by what, and the inputs: what a reader must
+    know before any figure (the worker statements open with it too)."""
+    lang, m = report.lang, report.manifest
+    period = report.period and f"{report.period[0]} – {report.period[1]}"
+    meta = [
+        f"{t('audited_range', lang)}: {period or t('no_data', lang)}",
+        f"{pack_version(m['rule_pack'], lang)} ({m['jurisdiction']})",
+        f"{t('generated_at', lang)} {m['generated_at']}",
+        f"payaudit {__version__}",
+    ]
+    inputs = " · ".join(f"{f.table}: {f.path} ({f.rows_read:,})" for f in report.inputs)
+    return (
+        f"<header><h1>{escape(t(title, lang))}</h1>"
+        f'<p class="meta" id="audited">{escape(" · ".join(meta))}</p>'
+        + (f'<p class="meta">{escape(t("inputs", lang))}: {escape(inputs)}</p>' if inputs else "")
+        + "</header>"
+    )

@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -67,6 +67,10 @@ class Report:
     resolved: pl.DataFrame  # the baseline's findings this run no longer has (BASELINE_SCHEMA)
     labels: bool = False  # tabular reports: column titles in --lang instead of the JSON keys
     rules: list[str] = field(default_factory=list)  # the codes of the rules that ran
+    period: tuple[date, date] | None = None  # the audited range, first and last day
+    # The orders findings cite (order_id, accepted_at, completed_at, pay in fen): the evidence
+    # an inspector reads. Empty when the input was audited in parts.
+    orders: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def truncated(self) -> bool:
@@ -137,7 +141,30 @@ def prepare(
         resolved=result.resolved.with_columns(r.worker_id()),
         labels=labels,
         rules=list(result.rules),
+        period=audited_range(result),
+        orders=_orders(result),
     )
+
+
+def audited_range(result: AuditResult) -> tuple[date, date] | None:
+    """The first and last day audited: the manifest's, else the span of the days worked."""
+    given = result.manifest
+    if given.get("period_from") and given.get("period_to"):
+        return tuple(  # type: ignore[return-value]
+            d if isinstance(d, date) else date.fromisoformat(str(d))
+            for d in (given["period_from"], given["period_to"])
+        )
+    days = result.daily.get_column("date")
+    return (days.min(), days.max()) if days.len() else None  # type: ignore[return-value]
+
+
+def _orders(result: AuditResult) -> pl.DataFrame:
+    """The orders' columns evidence shows (no copy: the frame's own columns)."""
+    orders = result.dataset.frames.get("orders")
+    wanted = ("order_id", "accepted_at", "completed_at", "pay")
+    if orders is None or not set(wanted) <= set(orders.columns):
+        return pl.DataFrame()
+    return orders.select(wanted)
 
 
 def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:

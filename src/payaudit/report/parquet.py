@@ -1,10 +1,15 @@
 """Parquet: one row per finding with real types, for scripts. Column names are the canonical
 ones (as in JSON, `id` first); dates are Date; money is both `shortfall_cny` Decimal(12, 2),
 exact, and `shortfall_fen` Int64; `rule_name` and `message` are in --lang; evidence is JSON
-text."""
+text.
+
+The file's key-value metadata carries what the JSON report states beside the findings, each as a
+JSON text: `payaudit.manifest` (audited range, rule pack, inputs, parameters, command line) and
+`payaudit.data_issues` (every data issue), so that a Parquet report stands on its own."""
 
 from __future__ import annotations
 
+import json
 from typing import BinaryIO
 
 import polars as pl
@@ -28,4 +33,13 @@ class ParquetFormat(Format):
         frame = report.findings.with_columns(
             cny_text("shortfall_fen").cast(pl.Decimal(12, 2)).alias("shortfall_cny")
         )
-        frame.select(columns).write_parquet(out)
+        manifest = dict(report.manifest)
+        if report.period and "period_from" not in manifest:
+            manifest |= {"period_from": report.period[0], "period_to": report.period[1]}
+        metadata = {
+            "payaudit.manifest": json.dumps(manifest, ensure_ascii=False, default=str),
+            "payaudit.data_issues": json.dumps(
+                report.issues.to_dicts(), ensure_ascii=False, default=str
+            ),
+        }
+        frame.select(columns).write_parquet(out, metadata=metadata)

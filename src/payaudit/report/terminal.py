@@ -8,17 +8,19 @@ import os
 from typing import BinaryIO
 
 import polars as pl
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from payaudit.i18n import CATEGORIES, SEVERITIES, column, label, t
+from payaudit.i18n import CATEGORIES, SEVERITIES, column, label, pack_version, t
 
 from .base import Format, register
 from .model import Report
 
 TOP_WORKERS = 10
-FIRST_FINDINGS = 20
+TOP_FINDINGS = 10  # shown by default; -v shows VERBOSE_FINDINGS
+VERBOSE_FINDINGS = 100
 STYLE = {"error": "bold red", "warning": "yellow"}
 
 
@@ -46,8 +48,14 @@ def _severity(value: str, lang: str) -> str:
 
 
 def render(report: Report, console: Console, verbose: bool = False) -> None:
-    lang, s = report.lang, report.summary
-    console.print(f"[bold]{t('title', lang)}[/]  {report.manifest['rule_pack']}", highlight=False)
+    lang, s, m = report.lang, report.summary, report.manifest
+    console.print(f"[bold]{t('title', lang)}[/]", highlight=False)
+    period = report.period and f"{report.period[0]} – {report.period[1]}"
+    console.print(
+        f"{t('audited_range', lang)}: [bold]{period or t('no_data', lang)}[/] · "
+        f"{pack_version(m['rule_pack'], lang)} ({escape(m['jurisdiction'])})",
+        highlight=False,
+    )
 
     inputs = _table(
         t("inputs", lang),
@@ -87,8 +95,8 @@ def render(report: Report, console: Console, verbose: bool = False) -> None:
         console.print(f"[bold]{t('warnings', lang)}[/]")
         for warning in report.warnings:
             console.print(f"  [yellow]•[/] {escape(warning)}", highlight=False)
-    if verbose:
-        _first_findings(report, console)
+    if report.total_findings:
+        _top_findings(report, console, VERBOSE_FINDINGS if verbose else TOP_FINDINGS)
 
 
 def _findings(report: Report, console: Console) -> None:
@@ -158,22 +166,44 @@ def _issues(report: Report, console: Console) -> None:
     console.print(table)
 
 
-def _first_findings(report: Report, console: Console) -> None:
+def _top_findings(report: Report, console: Console, n: int) -> None:
+    """The findings owing most (errors before warnings at equal amounts), and how to see more."""
     lang = report.lang
     table = _table(
-        t("first_findings", lang),
+        t("top_findings", lang),
         column("rule", lang),
         column("worker_id", lang),
-        column("period_start", lang),
+        t("period", lang),
+        t("cny", lang),
         column("message", lang),
     )
-    for row in report.findings.head(FIRST_FINDINGS).iter_rows(named=True):
-        period = f"{row['period_start']}…{row['period_end']}"
-        if row["period_start"] == row["period_end"]:
-            period = str(row["period_start"])
-        table.add_row(row["rule"], escape(row["worker_id"]), period, escape(row["message"] or ""))
-    table.columns[1].no_wrap = table.columns[2].no_wrap = True
+    table.box = box.SIMPLE_HEAD  # no inner borders: the message keeps the width
+    top = report.findings.sort(
+        "shortfall_fen",
+        "severity",
+        "worker_id",
+        "period_start",
+        descending=[True, False, False, False],
+    ).head(n)
+    for row in top.iter_rows(named=True):
+        period = str(row["period_start"])
+        if row["period_start"] != row["period_end"]:
+            period += f"\n–{row['period_end']}"
+        table.add_row(
+            row["rule"],
+            escape(row["worker_id"]),
+            period,
+            _money(row["shortfall_cny"]),
+            escape(row["message"] or ""),
+        )
+    for i in range(4):  # codes, ids, dates and amounts are read whole; the message wraps
+        table.columns[i].no_wrap = True
+    table.columns[3].justify = "right"
+    table.columns[4].overflow = "fold"  # a Chinese sentence is one "word" to Rich: fold it
     console.print(table)
+    more = report.total_findings - top.height
+    if more > 0:
+        console.print(t("more_findings", lang, more=f"{more:,}"), highlight=False, markup=False)
 
 
 @register
