@@ -1,9 +1,9 @@
 """Acceptance: employees, payouts, insurance and heat, end to end through `payaudit check`.
 
-Independent review. The dataset was built by hand from SPEC §2–§5 and domain/FACTS.md §2, §4–§7
-without reading the rule implementation; every expected amount has its arithmetic beside it.
-Employees' working time comes from `required` shifts (SPEC §3), so FT001 (orders only) stays
-out of their way unless an employee has orders.
+Independent review. The dataset was built by hand from the product contract and the legal sources of
+the rule pack without reading the rule implementation; every expected amount has its arithmetic
+beside it. Employees' working time comes from `required` shifts (docs/semantics.md), so FT001
+(orders only) stays out of their way unless an employee has orders.
 
 Figures: class 1 monthly minimum 2100 to 2024-12-31, 2330 from 2025-01-01; class 2 2000 → 2200;
 21.75 paid days, 174 paid hours a month (劳社部发〔2008〕3号); overtime 150/200/300 %
@@ -726,7 +726,7 @@ def test_comprehensive_hours_over_the_month(tmp_path):
 
 def test_weekday_in_lieu_of_a_weekend_statutory_day(tmp_path):
     """端午 2025-05-31 fell on a Saturday; Monday 6/2 is a rest day of the break (its 补假).
-    FACTS §5: 200 % by prevailing practice, flagged for review. 8 h × 20 × 2 = 320.00."""
+    200 % by prevailing practice, flagged for review. 8 h × 20 × 2 = 320.00."""
     shifts = [
         _shift("B1", "2025-06-02", "09:00", "17:00"),
         _shift("B1", "2025-06-03", "09:00", "17:00"),

@@ -1,9 +1,9 @@
 """Acceptance: platform_managed and independent workers end to end through `payaudit check`.
 
-Independent review. The datasets below were built by hand from SPEC §2–§5 and domain/FACTS.md,
-without reading the rule implementation; every expected amount has its arithmetic beside it.
-Chongqing hourly minimum (FACTS §2): class 1 21 CNY/h to 2024-12-31, 23 from 2025-01-01;
-class 2 20 → 22. 2025 calendar (FACTS §5): 1/1, 1/28–31, 4/4, 5/1–2, 5/31, 10/1–3, 10/6 are
+Independent review. The datasets below were built by hand from the product contract and the legal
+sources of the rule pack, without reading the rule implementation; every expected amount has its
+arithmetic beside it. Chongqing hourly minimum: class 1 21 CNY/h to 2024-12-31, 23 from 2025-01-01;
+class 2 20 → 22. 2025 calendar: 1/1, 1/28–31, 4/4, 5/1–2, 5/31, 10/1–3, 10/6 are
 statutory; 1/26, 2/8, 4/27, 9/28, 10/11 are 补班 working days; 2024: 2/10–12 statutory, 2/9
 (除夕) an ordinary Friday.
 
@@ -728,8 +728,8 @@ def test_from_after_to_is_a_usage_error(canonical):
 
 
 def test_allowance_ratio(tmp_path, canonical):
-    """working_time.allowance_ratio = 0.1: working time × 1.1 (SPEC §3), continuous order time
-    unchanged. MW001 per month:
+    """working_time.allowance_ratio = 0.1: working time × 1.1 (docs/semantics.md), continuous order
+    time unchanged. MW001 per month:
       P1 Dec 4.4 h × 21 = 92.40 − 88 = 4.40; Jan 4.4 × 23 = 101.20 − 88 = 13.20
       P2 Dec 4.4 × 20 = 88.00 − 82 = 6.00;   Jan 4.4 × 22 = 96.80 − 82 = 14.80
       P3 4.4 × 22 = 96.80 − 86 = 10.80;  P4 2.2 × 23 = 50.60 − 40 = 10.60

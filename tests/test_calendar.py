@@ -1,5 +1,5 @@
-"""The holiday calendar against every 2021–2026 row of FACTS.md §5, and against the `holidays`
-and `chinesecalendar` packages (a cross-check: neither is the source)."""
+"""The holiday calendar against every 2021–2026 day of the State Council's notices, and against the
+`holidays` and `chinesecalendar` packages (a cross-check: neither is the source)."""
 
 from datetime import date, timedelta
 
@@ -36,8 +36,8 @@ def span(year: int, text: str) -> list[date]:
     return [start + timedelta(n) for n in range((end - start).days + 1)]
 
 
-# FACTS.md §5, transcribed: year → (breaks, statutory days, 补班 days).
-FACTS = {
+# The State Council's notices, transcribed: year → (breaks, statutory days, 补班 days).
+NOTICES = {
     2021: (
         "1/1-3 2/11-17 4/3-5 5/1-5 6/12-14 9/19-21 10/1-7",
         "1/1 2/12-14 4/4 5/1 6/14 9/21 10/1-3",
@@ -80,9 +80,9 @@ def types(start: date, end: date) -> dict[date, str]:
     return dict(zip(frame["date"], frame["day_type"], strict=True))
 
 
-@pytest.mark.parametrize("year", sorted(FACTS))
+@pytest.mark.parametrize("year", sorted(NOTICES))
 def test_facts_rows(year):
-    breaks, statutory, workdays = (days(year, text) for text in FACTS[year])
+    breaks, statutory, workdays = (days(year, text) for text in NOTICES[year])
     assert set(statutory_days(year)) == statutory
     kinds = types(date(year, 1, 1), date(year, 12, 31))
     for day in breaks:

@@ -69,7 +69,7 @@ def test_check_json_findings_and_exit_1(exports):
     # W1: 4 h × 23 = 92.00 − 80.00 = 12.00 (MW001). W2: 4 h 1 min stretch (FT001); pay
     # 100.00 ≥ 4.0167 × 23 = 92.38. W3 is independent: out of scope.
     assert found == [("MW001", "W1", 12.0), ("FT001", "W2", 0.0)]
-    # Without --from/--to the month is reported whole, as in SPEC §5.
+    # Without --from/--to the month is reported whole, as in docs/report.md.
     mw = report["findings"][0]
     assert (mw["period_start"], mw["period_end"]) == ("2025-01-01", "2025-01-31")
     assert (mw["observed"], mw["threshold"], mw["unit"]) == (20.0, 23.0, "CNY/h")

@@ -1,4 +1,4 @@
-"""payaudit.toml: the settings of SPEC §6, and a clear error for anything else."""
+"""payaudit.toml: its settings (README, Configuration), and a clear error for anything else."""
 
 from decimal import Decimal
 

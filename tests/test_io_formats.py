@@ -1,4 +1,4 @@
-"""Every format and encoding of SPEC §1 loads the same canonical values."""
+"""Every format and encoding of docs/inputs.md loads the same canonical values."""
 
 from __future__ import annotations
 

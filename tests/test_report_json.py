@@ -1,4 +1,4 @@
-"""The JSON report follows SPEC §5 field for field; options route and truncate it."""
+"""The JSON report follows docs/report.md field for field; options route and truncate it."""
 
 from __future__ import annotations
 

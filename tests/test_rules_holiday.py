@@ -1,4 +1,4 @@
-"""HP001 against amounts worked out by hand. Calendar (FACTS.md §5): 2025-01-28 (除夕) is
+"""HP001 against amounts worked out by hand. Calendar: 2025-01-28 (除夕) is
 statutory from 2025; 2025-01-26 is a 补班 working day; 2025-02-03 a bridging rest day;
 2024-02-09 (除夕 2024) an ordinary working day; 2024-02-10 (初一) statutory."""
 

@@ -1,6 +1,6 @@
 """OT001, OT002, RD001, PT001 and PT002 against hours and amounts worked out by hand.
 
-Calendar (FACTS.md §5): 2025-02-08 (Saturday) and 2025-01-26 (Sunday) are 补班 working days;
+Calendar: 2025-02-08 (Saturday) and 2025-01-26 (Sunday) are 补班 working days;
 2025-05-05 (Monday) is a bridging rest day of 劳动节; 2025-05-10 an ordinary Saturday;
 2025-05-31 (Saturday) is 端午, a statutory holiday. A monthly wage of 3,480.00 CNY gives an
 hourly base of 3,480 / 174 = 20.00 CNY."""

@@ -1,4 +1,4 @@
-"""MW001 against amounts worked out by hand from the Chongqing minimum wage (FACTS.md §2):
+"""MW001 against amounts worked out by hand from the Chongqing minimum wage:
 hourly minimum 21/20 CNY (class 1/2) from 2022-04-01, 23/22 CNY from 2025-01-01."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SPEC §3 working time, each expectation worked out by hand beside it."""
+"""docs/semantics.md working time, each expectation worked out by hand beside it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The statutory-holiday calendar: each date is a statutory holiday, a rest day (weekend or
-bridging 调休 day), an adjusted working day (补班) or an ordinary working day (FACTS.md §5).
+bridging 调休 day), an adjusted working day (补班) or an ordinary working day.
 
 Statutory days are computed for 2008–2099 from the lunar calendar and the holiday rules in force;
 bridging and 补班 days come from the per-year tables in rulepack/calendar/cn.toml. A year without
@@ -7,7 +7,7 @@ a table still gets its statutory days and weekends (`bridging_known` is false).
 
 `review` marks the weekday rest days of a break that gives more weekdays off than it has 补班
 days: one of them replaces (补假) a statutory day that fell on a weekend, and whether that 补假 is
-paid like the statutory day (300 %) is unsettled (FACTS.md §5 [U]); the notices do not say which
+paid like the statutory day (300 %) is unsettled (unverified); the notices do not say which
 weekday it is, so every candidate is marked and the rules decide what to do with them.
 """
 

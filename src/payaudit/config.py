@@ -1,6 +1,6 @@
-"""Settings from `payaudit.toml` (SPEC §6), checked strictly: an unknown key is an error. The file
-is the one given, else payaudit.toml in the current folder or its nearest parent, or there a
-pyproject.toml with a [tool.payaudit] table (as ruff finds its settings)."""
+"""Settings from `payaudit.toml` (see the README, Configuration), checked strictly: an unknown key
+is an error. The file is the one given, else payaudit.toml in the current folder or its nearest
+parent, or there a pyproject.toml with a [tool.payaudit] table (as ruff finds its settings)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ class Rule:
     categories: ClassVar[tuple[str, ...]]
     params: ClassVar[tuple[str, ...]] = ()  # rule-pack parameter names it uses
     unit: ClassVar[str] = ""
-    basis: ClassVar[str]  # legal basis, cited as in FACTS.md
+    basis: ClassVar[str]  # legal basis, document and article
     # Message templates over finding columns: {worker_id} {period_start} {period_end}
     # {observed} {threshold} {unit} {shortfall}.
     message: ClassVar[dict[str, str]]

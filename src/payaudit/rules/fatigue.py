@@ -26,7 +26,7 @@ class ContinuousWork(Rule):
 
     A stretch is a run of orders in which every gap is shorter than `min_break_minutes` (20):
     a gap of exactly 20 minutes is a break. It lasts from its first start to its last end and
-    belongs to the day on which it starts (SPEC §3). Exactly 4 h is within the limit.
+    belongs to the day on which it starts (docs/semantics.md). Exactly 4 h is within the limit.
     """
 
     code = "FT001"
@@ -67,8 +67,8 @@ class ContinuousWork(Rule):
 class DailyWorkingTime(Rule):
     """A day's working time over `max_daily_hours` (8 h).
 
-    Working time as SPEC §3: merged order time plus required online time (all online time on
-    the online basis), split at midnight, times 1 + allowance ratio. Exactly 8 h is within the
+    Working time as docs/semantics.md: merged order time plus required online time (all online time
+    on the online basis), split at midnight, times 1 + allowance ratio. Exactly 8 h is within the
     limit.
     """
 

@@ -1,5 +1,5 @@
 """High temperature (HT001–HT003) with the weather table: the day's forecast maximum where the
-worker works (the worker's district, FACTS.md §6: art. 8 acts on the forecast) decides what
+worker works (the worker's district, art. 8 acts on the forecast) decides what
 outdoor work is allowed. Platform work (riding, delivering, driving) is taken as outdoor work."""
 
 from __future__ import annotations

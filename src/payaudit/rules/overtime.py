@@ -3,9 +3,9 @@
 
 Hours systems (roster `hours_system`; empty counts as `standard`): `flexible` (不定时工作制) is
 exempt from every rule here; `comprehensive` (综合计算工时) is checked over period totals;
-part-time (非全日制) employees have their own limits instead (PT001–PT003). Working time is SPEC
-§3's, with the allowance ratio; seconds are carried × the ratio's denominator so that every
-comparison is exact.
+part-time (非全日制) employees have their own limits instead (PT001–PT003). Working time is as
+docs/semantics.md says, with the allowance ratio; seconds are carried × the ratio's denominator
+so that every comparison is exact.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ class PartTimeHourlyMinimum(Rule):
     """Pay of a part-time (非全日制) employee below the hourly minimum wage, per payout period.
 
     Eligible pay = gross − overtime_pay − allowances of the payout. Required pay = Σ over the
-    days of the period of that day's working time (SPEC §3, with the allowance ratio) × the
-    hourly minimum in force that day in the worker's area class, rounded half-up to the fen
+    days of the period of that day's working time (docs/semantics.md, with the allowance ratio) ×
+    the hourly minimum in force that day in the worker's area class, rounded half-up to the fen
     once. A finding when eligible < required; shortfall = required − eligible. Observed and
     threshold are per working hour. Payouts without working time in their period are not
     audited.

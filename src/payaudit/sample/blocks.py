@@ -153,7 +153,8 @@ def last_ends(orders: Orders, blocks: int) -> np.ndarray:
 
 
 def merged_minutes(orders: Orders, cells: int) -> np.ndarray:
-    """Working minutes per cell: the orders' union, so stacked time counts once (SPEC §3)."""
+    """Working minutes per cell: the orders' union, so stacked time counts once
+    (docs/semantics.md)."""
     # Cells are ordered worker-major, so cell × 1440 + minute increases across workers and days.
     start = orders.cell * 1440 + orders.start
     end = orders.cell * 1440 + orders.end

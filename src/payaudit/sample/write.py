@@ -75,7 +75,7 @@ class TableWriter:
 
 
 class ChineseOrdersWriter:
-    """The orders as a Chinese platform exports them (SPEC §2 forms), GB18030-encoded."""
+    """The orders as a Chinese platform exports them (the accepted forms), GB18030-encoded."""
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
