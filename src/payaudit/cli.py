@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -52,9 +53,14 @@ def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"{option} must be a date like 2025-01-31, not '{value}'.") from None
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        raise ConfigError(
+            f"{option} must be a date from 2000 to 2100 like 2025-01-31, not '{value}'."
+        )
+    return day
 
 
 def settings_from(config: Path | None, **options: object) -> Settings:
@@ -316,10 +322,20 @@ def sample(
     )
 
 
+def _quiet_stdout() -> None:
+    """A reader that closed the pipe (`| head`) wants no more: what is left for stdout goes
+    nowhere, so that neither this run nor the interpreter's exit reports a broken pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
         app()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(1)
     except Exception as exc:
         err.print(
             f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",

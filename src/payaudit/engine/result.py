@@ -63,6 +63,10 @@ class AuditResult:
     manifest: dict = field(default_factory=dict)  # generated_at, jurisdiction, command line…
 
     def exit_code(self, fail_on: str) -> int:
-        """0 when no finding is at or above `fail_on` (error | warning | never), else 1."""
+        """0 when no finding and no data issue is at or above `fail_on` (error | warning |
+        never), else 1: a rejected row is an error, so bad rows never pass silently."""
         levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-        return int(self.findings.filter(pl.col("severity").is_in(levels)).height > 0)
+        failing = pl.col("severity").is_in(levels)
+        return int(
+            self.findings.filter(failing).height + self.dataset.issues.filter(failing).height > 0
+        )

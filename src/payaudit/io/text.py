@@ -1,14 +1,16 @@
 """Text files as UTF-8 that Polars can scan: encoding detected (UTF-8, UTF-8 with BOM, UTF-16
-with BOM, else GB18030, a superset of GBK), gzip undone, all in a stream of 1 MiB chunks so a
-file of any size is never held in memory."""
+with BOM, else GB18030, a superset of GBK, chunk by chunk), gzip undone, all in a stream of
+1 MiB chunks so a file of any size is never held in memory. Bytes in no supported encoding
+read as U+FFFD: they mark their cells, never the whole file."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import hashlib
-import shutil
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,6 +19,7 @@ from payaudit.errors import InputError
 CHUNK = 1 << 20
 HEAD = 8 * CHUNK  # bytes of a plain text file read to tell UTF-8 from GB18030
 GZIP_MAGIC = b"\x1f\x8b"
+FFFD = "\ufffd"
 
 
 def sha256(path: Path) -> str:
@@ -52,46 +55,69 @@ def _is_utf8(stream: BinaryIO, limit: int | None = None) -> bool:
     return True
 
 
-def _encoding(path: Path, opener, limit: int | None) -> str:
+def _utf16(path: Path, opener) -> bool:
     with opener(path) as f:
-        head = f.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        f.seek(0)
-        return "utf-8" if _is_utf8(f, limit) else "gb18030"
+        return f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def _transcode(source: BinaryIO, encoding: str, target: Path, name: str) -> None:
-    decoder = codecs.getincrementaldecoder(encoding)()
+def _lines(source: BinaryIO) -> Iterator[bytes]:
+    """The stream in chunks of about CHUNK bytes, each ending at the end of a line."""
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        yield chunk + (source.readline() if not chunk.endswith(b"\n") else b"")
+
+
+def decode(chunk: bytes) -> str:
+    """Text from bytes in UTF-8 or GB18030 (a superset of GBK), whichever reads with fewer
+    bytes in error, so a file mixing both reads too; a line in neither decodes as UTF-8 with
+    U+FFFD for its bad bytes, which then marks its cells, never stopping the file."""
     try:
-        with target.open("w", encoding="utf-8", newline="") as out:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    as_utf8, as_gb = chunk.decode("utf-8", "replace"), chunk.decode("gb18030", "replace")
+    if as_gb.count(FFFD) < as_utf8.count(FFFD):
+        return as_gb
+    return "".join(_line(line) for line in chunk.splitlines(keepends=True))
+
+
+def _line(line: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return line.decode(encoding)
+    return line.decode("utf-8", "replace")
+
+
+def _transcode(source: BinaryIO, utf16: bool, target: Path) -> None:
+    with target.open("w", encoding="utf-8", newline="") as out:
+        if utf16:
+            decoder = codecs.getincrementaldecoder("utf-16")("replace")
             for chunk in iter(lambda: source.read(CHUNK), b""):
                 out.write(decoder.decode(chunk))
             out.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is neither UTF-8 nor GBK/GB18030 text.") from None
+            return
+        for n, chunk in enumerate(_lines(source)):
+            text = decode(chunk)
+            out.write(text.removeprefix("\ufeff") if n == 0 else text)
 
 
-def utf8_file(path: Path, workdir: Path, gb18030: bool = False) -> Path:
+def utf8_file(path: Path, workdir: Path, transcode: bool = False) -> Path:
     """`path` itself when it looks like plain UTF-8, else a UTF-8 copy written in `workdir`.
 
     A plain file is judged by its first HEAD bytes: checking a whole file of a gigabyte costs
     a second, and Polars rejects invalid UTF-8 later anyway (the caller then asks again with
-    `gb18030`). A compressed file is decoded in full, as it is copied regardless."""
+    `transcode`). A compressed file is decoded in full, as it is copied regardless."""
     with path.open("rb") as f:
         compressed = f.read(2) == GZIP_MAGIC
     opener = gzip.open if compressed else _open
     try:
-        encoding = "gb18030" if gb18030 else _encoding(path, opener, None if compressed else HEAD)
-        if encoding == "utf-8" and not compressed:
-            return path
+        utf16 = _utf16(path, opener)
+        if not (transcode or compressed or utf16):
+            with path.open("rb") as f:
+                if _is_utf8(f, HEAD):
+                    return path
         target = workdir / f"{len(list(workdir.iterdir()))}.csv"
         with opener(path) as source:
-            if encoding == "utf-8":
-                with target.open("wb") as out:
-                    shutil.copyfileobj(source, out, CHUNK)
-            else:
-                _transcode(source, encoding, target, str(path))
+            _transcode(source, utf16, target)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{path} cannot be read: {exc}.") from None
     return target
