@@ -84,6 +84,12 @@ def _header_issue(table: str, raw: Raw, settings: Settings, path: Path) -> pl.Da
     return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
 
 
+def _cell(c: Column, cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A typed cell the parsers do not read as it is (a Parquet bool in a time column, a
+    float for money, a date for an id) as its text, so that it parses or is a data issue."""
+    return cell if dtype == pl.String or native(c, dtype) else text(cell, dtype)
+
+
 def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFrame:
     """The cells of the mapped columns only, under their canonical names: the columns nobody
     asked for are dropped before any parsing (a file of 10,000 columns reads like one of 5).
@@ -91,7 +97,10 @@ def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFr
     headers = map_headers(table, raw.headers, settings, str(path))
     where = dict(zip(raw.headers, raw.columns, strict=True))
     schema = raw.frame.collect_schema()
-    cells = {column: pl.col(where[header]) for column, header in headers.items()}
+    cells = {
+        column: _cell(contract(table).column(column), pl.col(where[header]), schema[where[header]])
+        for column, header in headers.items()
+    }
     kept = [m for m in (EXTRA, BROKEN) if m in schema]
     selected = [*(cell.alias(n) for n, cell in cells.items()), *kept]
     if raw.header_row is None or any(schema[where[h]] != pl.String for h in headers.values()):

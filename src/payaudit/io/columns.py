@@ -12,6 +12,7 @@ from payaudit.config import Settings
 from payaudit.contracts import aliases, contract
 from payaudit.errors import ConfigError, InputError
 
+SHOWN = 20  # ignored headers named in full; a file of thousands gets a count of the rest
 # A unit after the name, as exports write it: 订单收入（元）, pay (CNY).
 _UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
@@ -80,8 +81,11 @@ def unmatched(table: str, headers: list[str], settings: Settings) -> str | None:
     """The headers that match no column, each with the nearest column when one is close
     (`costs` → cost), as one line; None when every header matches."""
     ranked = candidates(table, settings)
+    ignored = [h for h in headers if h.strip() and key(h) not in ranked]
     names = []
-    for header in (h for h in headers if h.strip() and key(h) not in ranked):
+    for header in ignored[:SHOWN]:
         near = difflib.get_close_matches(key(header), list(ranked), n=1, cutoff=0.8)
         names.append(f"`{header}`" + (f" (did you mean `{ranked[near[0]]}`?)" if near else ""))
+    if len(ignored) > SHOWN:
+        names.append(f"… ({len(ignored):,} in all)")
     return ", ".join(names) or None

@@ -96,8 +96,8 @@ def _transcode(source: BinaryIO, utf16: bool, target: Path) -> None:
             out.write(decoder.decode(b"", final=True))
             return
         for n, chunk in enumerate(_lines(source)):
-            text = decode(chunk)
-            out.write(text.removeprefix("\ufeff") if n == 0 else text)
+            # a BOM says UTF-8, but is no character: GB18030 would read it as one
+            out.write(decode(chunk.removeprefix(codecs.BOM_UTF8) if n == 0 else chunk))
 
 
 def utf8_file(path: Path, workdir: Path, transcode: bool = False) -> Path:
