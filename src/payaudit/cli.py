@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -333,15 +333,21 @@ def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
         app()
-    except BrokenPipeError:
+    except OSError as exc:  # Polars writing to a closed pipe raises a bare OSError
+        if not isinstance(exc, BrokenPipeError) and "Broken pipe" not in str(exc):
+            _internal(exc)
         _quiet_stdout()
         sys.exit(1)
     except Exception as exc:
-        err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
-            highlight=False,
-        )
-        sys.exit(2)
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> NoReturn:
+    err.print(
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
+        highlight=False,
+    )
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -67,16 +67,20 @@ def _lines(source: BinaryIO) -> Iterator[bytes]:
 
 
 def decode(chunk: bytes) -> str:
-    """Text from bytes in UTF-8 or GB18030 (a superset of GBK), whichever reads with fewer
-    bytes in error, so a file mixing both reads too; a line in neither decodes as UTF-8 with
-    U+FFFD for its bad bytes, which then marks its cells, never stopping the file."""
+    """Text from bytes in UTF-8 or GB18030 (a superset of GBK). A chunk of UTF-8 text is
+    decoded line by line, so that a GBK row pasted in reads too; a chunk of GBK is GB18030
+    (as UTF-8, GBK text has a byte in error per character or two, and reads a character in
+    over ten only by chance). Bytes in neither read as U+FFFD, which then marks their cells,
+    never stopping the file."""
     try:
         return chunk.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    as_utf8, as_gb = chunk.decode("utf-8", "replace"), chunk.decode("gb18030", "replace")
-    if as_gb.count(FFFD) < as_utf8.count(FFFD):
-        return as_gb
+    as_utf8 = chunk.decode("utf-8", "replace")
+    bad = as_utf8.count(FFFD)
+    read = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - bad  # non-ASCII read
+    if read * 10 < bad:
+        return chunk.decode("gb18030", "replace")
     return "".join(_line(line) for line in chunk.splitlines(keepends=True))
 
 
