@@ -243,3 +243,16 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     stderr = run.stderr.read().decode()
     assert run.wait(timeout=300) in (0, 1)
     assert stderr == ""
+
+
+def test_a_csv_with_a_title_line_reads_from_its_header(tmp_path: Path) -> None:
+    """A title and a blank line above the header, as some CSV exports have: skipped, and the
+    rows keep the numbers a spreadsheet shows."""
+    text = "美团骑手订单（2025年1月）\n\n" + "\n".join(
+        ["订单号,骑手ID,接单时间,完成时间,订单收入", "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30",
+         "", "A2,W1,soon,2025-01-06 10:00,30", "合计,,,,60", ""]
+    )  # fmt: skip
+    _orders(tmp_path, data=text.encode("gb18030"))
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert _issues(ds) == [("D002", 6, "accepted_at", "soon"), ("D012", 7, "row", "合计")]
+    assert ds.frame("orders").get_column("_row").to_list() == [4]

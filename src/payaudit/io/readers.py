@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from payaudit.errors import InputError
+from payaudit.errors import InputError, PayauditError
 from payaudit.io.text import GZIP_MAGIC, utf8_file
 from payaudit.schema import BROKEN, EXTRA
 
@@ -53,27 +54,33 @@ def _positional(headers: list[str]) -> list[str]:
     return [f"_c{n}" for n in range(len(headers))]
 
 
-def _csv(path: Path, kind: str) -> Raw:
+def _csv(path: Path, kind: str, is_header: Callable[[list[str]], bool]) -> Raw:
     """All text; a row with more fields than the header keeps the first surplus one in EXTRA
-    (its row is then rejected, not silently shifted: think of an unquoted 1,234.50)."""
-    with path.open(encoding="utf-8", errors="replace", newline="") as f:
-        line = f.readline()
+    (its row is then rejected, not silently shifted: think of an unquoted 1,234.50). Title
+    lines above the header are skipped, as in a sheet."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        # the separator: the most frequent of , ; | and tab (many 'CSV' exports use tabs) on
+        # the first line that has any (a title line may have none)
+        line = next((x for x in itertools.islice(f, TITLE_ROWS) if any(map(x.count, ",\t;|"))), "")
         separator = "\t" if kind == "tsv" else max(",\t;|", key=line.count)
         f.seek(0)
-        headers = next(csv.reader(f, delimiter=separator), None)
-    if not headers:
+        records = list(itertools.islice(csv.reader(f, delimiter=separator), TITLE_ROWS))
+    filled = [n for n, record in enumerate(records) if any(cell.strip() for cell in record)]
+    if not filled:
         raise InputError(f"{path} is empty: it has no header row.")
+    found = next((n for n in filled if is_header(records[n])), filled[0])
+    headers = records[found]
     columns = _positional(headers)
     frame = pl.scan_csv(
         path,
         separator=separator,
         has_header=False,
-        skip_rows=1,
+        skip_rows=found + 1,
         schema=dict.fromkeys([*columns, EXTRA], pl.String),
         missing_columns="insert",
         truncate_ragged_lines=True,
     )
-    return Raw(frame.with_row_index("_row", offset=2), headers, columns, 1)
+    return Raw(frame.with_row_index("_row", offset=found + 2), headers, columns, found + 1)
 
 
 def _frame(records: list) -> pl.DataFrame:
@@ -91,7 +98,7 @@ def _document(path: Path, array: bool) -> pl.DataFrame | None:
     ({"data": [...]}); None when the file is not one document (NDJSON, say) and `array`,
     whether it starts as an array, is false."""
     try:
-        with path.open(encoding="utf-8") as f:
+        with path.open(encoding="utf-8-sig") as f:
             data = json.load(f)
     except json.JSONDecodeError as exc:
         if not array:
@@ -108,7 +115,7 @@ def _lines(path: Path) -> pl.DataFrame:
     """NDJSON read line by line: a line that is not a JSON object is kept as a row with its
     text in BROKEN (then rejected), so that every record is accounted for."""
     records = []
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8-sig") as f:
         for line in filter(str.strip, f):
             try:
                 record = json.loads(line)
@@ -182,7 +189,7 @@ def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_heade
                 ".ndjson, .xlsx or .parquet (optionally .gz for text)."
             )
         text = utf8_file(path, workdir, transcode)
-        return _json(text, kind) if kind in ("json", "ndjson") else _csv(text, kind)
+        return _json(text, kind) if kind in ("json", "ndjson") else _csv(text, kind, is_header)
     headers = frame.collect_schema().names()
     return Raw(frame.with_row_index("_row", offset=1), headers, headers, None)
 
@@ -200,7 +207,7 @@ def read_raw(
     try:
         raw = _raw(path, sheet, workdir, transcode, is_header)
         raw.frame.collect_schema()
-    except InputError:
+    except PayauditError:  # a sentence already (a config error found on the header row)
         raise
     except pl.exceptions.NoDataError:
         raise InputError(f"{path} is empty: it has no header row.") from None
