@@ -60,8 +60,7 @@ def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]
     return stages
 
 
-_TOTAL = r"^(合\s*计|总\s*计|小\s*计|共\s*计|(?i:(grand\s+|sub)?totals?\b))"
-_LABELS = ("text", "district", "enum")
+_TOTAL = r"^(合\s*计|总\s*计|小\s*计|共\s*计|(?i:(grand\s+|sub)?totals?)(\s|[:：]|$))"
 _NOTE = r"^(注|备\s*注|说\s*明|注\s*意)\s*\d*\s*[:：]|^(?i:notes?\s*:)"
 
 
@@ -108,8 +107,13 @@ def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFr
         return raw.frame.select("_row", *selected)  # typed formats: no blank rows or totals
     first = "_first"  # the first column, where a total or a note usually sits
     texts = [pl.col(n).str.strip_chars() for n in (*headers, *kept, first)]
-    # a total or a note opens a text cell (an id, the first column), not a time or money one
-    labels = [first, *(n for n in headers if contract(table).column(n).type in _LABELS)]
+    # a total or a note opens the first column or an id, never a time or money cell
+    ids = [
+        n
+        for n in headers
+        if contract(table).column(n).type == "text" and contract(table).column(n).required
+    ]
+    labels = [n for n in ids if where[headers[n]] != raw.columns[0]] + [first]
     return (
         raw.frame.select("_row", *selected, pl.col(raw.columns[0]).alias(first))
         .filter(pl.any_horizontal(t.fill_null("") != "" for t in texts))
