@@ -256,3 +256,19 @@ def test_a_csv_with_a_title_line_reads_from_its_header(tmp_path: Path) -> None:
     ds = load_dataset([tmp_path], {}, Settings())
     assert _issues(ds) == [("D002", 6, "accepted_at", "soon"), ("D012", 7, "row", "合计")]
     assert ds.frame("orders").get_column("_row").to_list() == [4]
+
+
+def test_old_mac_line_ends_and_a_header_named_like_a_bookkeeping_column(tmp_path: Path) -> None:
+    """Lines ended by \\r alone are rows (not one long header); a Parquet column named `_row`
+    is a header like any other, ignored and named."""
+    rows = [HEADER, *(f"A{n},W1,2025-01-06 09:00,2025-01-06 10:00,30" for n in (1, 2))]
+    _orders(tmp_path, data="\r".join(rows).encode())
+    assert load_dataset([tmp_path], {}, Settings()).inputs[0].rows_audited == 2
+    path = tmp_path / "typed.parquet"
+    pl.DataFrame(
+        {"_row": [7], "order_id": ["A1"], "worker_id": ["W1"], "accepted_at": ["2025-01-06 09:00"],
+         "completed_at": ["2025-01-06 10:00"], "pay": [30]}
+    ).write_parquet(path)  # fmt: skip
+    ds = load_dataset([], {"orders": path}, Settings())
+    assert _issues(ds) == [("D011", None, None, "`_row`")]
+    assert ds.frame("orders").get_column("_row").to_list() == [1]

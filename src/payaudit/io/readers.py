@@ -139,8 +139,7 @@ def _json(path: Path, kind: str) -> Raw:
         array = head[:1] == "["
         frame = _document(path, array) if kind == "json" or array else None
         frame = _lines(path) if frame is None else frame
-    headers = [c for c in frame.columns if c != BROKEN]
-    return Raw(frame.lazy().with_row_index("_row", offset=1), headers, headers, None)
+    return _records(frame.lazy())
 
 
 def _excel(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool]) -> Raw:
@@ -190,8 +189,15 @@ def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_heade
             )
         text = utf8_file(path, workdir, transcode)
         return _json(text, kind) if kind in ("json", "ndjson") else _csv(text, kind, is_header)
-    headers = frame.collect_schema().names()
-    return Raw(frame.with_row_index("_row", offset=1), headers, headers, None)
+    return _records(frame)
+
+
+def _records(frame: pl.LazyFrame) -> Raw:
+    """A typed table, its columns named by position: a header such as `_row` is data too."""
+    headers = [c for c in frame.collect_schema().names() if c != BROKEN]
+    columns = _positional(headers)
+    frame = frame.rename(dict(zip(headers, columns, strict=True)))
+    return Raw(frame.with_row_index("_row", offset=1), headers, columns, None)
 
 
 def read_raw(

@@ -55,15 +55,23 @@ def _is_utf8(stream: BinaryIO, limit: int | None = None) -> bool:
     return True
 
 
-def _utf16(path: Path, opener) -> bool:
+def _head(path: Path, opener) -> bytes:
     with opener(path) as f:
-        return f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        return f.read(1 << 16)
 
 
-def _lines(source: BinaryIO) -> Iterator[bytes]:
-    """The stream in chunks of about CHUNK bytes, each ending at the end of a line."""
+def _lines(source: BinaryIO, newline: bytes) -> Iterator[bytes]:
+    """The stream in chunks of about CHUNK bytes, each ending at the end of a line (written
+    with \n: old Mac files end lines with \r alone, which Polars does not read as an end)."""
+    rest = b""
     for chunk in iter(lambda: source.read(CHUNK), b""):
-        yield chunk + (source.readline() if not chunk.endswith(b"\n") else b"")
+        chunk = rest + chunk
+        cut = chunk.rfind(newline) + 1
+        rest, chunk = chunk[cut:], chunk[:cut]
+        if chunk:
+            yield chunk.replace(newline, b"\n")
+    if rest:
+        yield rest.replace(newline, b"\n")
 
 
 def decode(chunk: bytes) -> str:
@@ -91,15 +99,16 @@ def _line(line: bytes) -> str:
     return line.decode("utf-8", "replace")
 
 
-def _transcode(source: BinaryIO, utf16: bool, target: Path) -> None:
+def _transcode(source: BinaryIO, head: bytes, target: Path) -> None:
     with target.open("w", encoding="utf-8", newline="") as out:
-        if utf16:
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             decoder = codecs.getincrementaldecoder("utf-16")("replace")
             for chunk in iter(lambda: source.read(CHUNK), b""):
                 out.write(decoder.decode(chunk))
             out.write(decoder.decode(b"", final=True))
             return
-        for n, chunk in enumerate(_lines(source)):
+        newline = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+        for n, chunk in enumerate(_lines(source, newline)):
             # a BOM says UTF-8, but is no character: GB18030 would read it as one
             out.write(decode(chunk.removeprefix(codecs.BOM_UTF8) if n == 0 else chunk))
 
@@ -114,14 +123,16 @@ def utf8_file(path: Path, workdir: Path, transcode: bool = False) -> Path:
         compressed = f.read(2) == GZIP_MAGIC
     opener = gzip.open if compressed else _open
     try:
-        utf16 = _utf16(path, opener)
-        if not (transcode or compressed or utf16):
+        head = _head(path, opener)
+        plain = not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        plain &= b"\n" in head or b"\r" not in head
+        if plain and not (transcode or compressed):
             with path.open("rb") as f:
                 if _is_utf8(f, HEAD):
                     return path
         target = workdir / f"{len(list(workdir.iterdir()))}.csv"
         with opener(path) as source:
-            _transcode(source, utf16, target)
+            _transcode(source, head, target)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{path} cannot be read: {exc}.") from None
     return target
