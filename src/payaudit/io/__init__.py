@@ -108,11 +108,8 @@ def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFr
     first = "_first"  # the first column, where a total or a note usually sits
     texts = [pl.col(n).str.strip_chars() for n in (*headers, *kept, first)]
     # a total or a note opens the first column or an id, never a time or money cell
-    ids = [
-        n
-        for n in headers
-        if contract(table).column(n).type == "text" and contract(table).column(n).required
-    ]
+    column = contract(table).column
+    ids = [n for n in headers if column(n).type == "text" and column(n).required]
     labels = [n for n in ids if where[headers[n]] != raw.columns[0]] + [first]
     return (
         raw.frame.select("_row", *selected, pl.col(raw.columns[0]).alias(first))
