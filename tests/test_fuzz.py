@@ -118,7 +118,7 @@ def _holds(result) -> None:
     assert "Traceback" not in result.output
     assert result.exit_code in (0, 1, 2), result.output
     if result.exit_code == 2:
-        assert result.stderr.count("error:") == 1, result.stderr
+        assert result.stderr.startswith("error:") and "\nerror:" not in result.stderr
         assert result.stderr.strip().endswith((".", "。")), result.stderr
         return
     report = json.loads(result.stdout)
