@@ -272,3 +272,9 @@ def test_old_mac_line_ends_and_a_header_named_like_a_bookkeeping_column(tmp_path
     ds = load_dataset([], {"orders": path}, Settings())
     assert _issues(ds) == [("D011", None, None, "`_row`")]
     assert ds.frame("orders").get_column("_row").to_list() == [1]
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_reads(tmp_path: Path) -> None:
+    note = "x" * 200_000  # Python's csv stops at 128 KiB by default; Polars reads on
+    _orders(tmp_path, f"A1,W1,2025-01-06 09:00,2025-01-06 10:00,30,{note}", header=HEADER + ",备注")
+    assert load_dataset([tmp_path], {}, Settings()).inputs[0].rows_audited == 1

@@ -30,6 +30,7 @@ EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (zip), .xls (OLE)
 PARQUET_MAGIC = b"PAR1"
 SUFFIXES = (*TEXT_KINDS, ".xlsx", ".xlsm", ".xls", ".parquet", ".pq", ".gz")
 TITLE_ROWS = 50  # rows of a sheet searched for its header, below title rows and notes
+CELL = 1 << 30  # the longest cell read while looking for the header (csv's default: 128 KiB)
 
 
 @dataclass
@@ -64,7 +65,11 @@ def _csv(path: Path, kind: str, is_header: Callable[[list[str]], bool]) -> Raw:
         line = next((x for x in itertools.islice(f, TITLE_ROWS) if any(map(x.count, ",\t;|"))), "")
         separator = "\t" if kind == "tsv" else max(",\t;|", key=line.count)
         f.seek(0)
-        records = list(itertools.islice(csv.reader(f, delimiter=separator), TITLE_ROWS))
+        limit = csv.field_size_limit(CELL)  # a long note is a cell too, as Polars reads it
+        try:
+            records = list(itertools.islice(csv.reader(f, delimiter=separator), TITLE_ROWS))
+        finally:
+            csv.field_size_limit(limit)
     filled = [n for n, record in enumerate(records) if any(cell.strip() for cell in record)]
     if not filled:
         raise InputError(f"{path} is empty: it has no header row.")
