@@ -20,6 +20,7 @@ CHUNK = 1 << 20
 HEAD = 8 * CHUNK  # bytes of a plain text file read to tell UTF-8 from GB18030
 GZIP_MAGIC = b"\x1f\x8b"
 FFFD = "\ufffd"
+SAMPLE = 1 << 16  # bytes of a chunk that tell UTF-8 text from GBK
 
 
 def sha256(path: Path) -> str:
@@ -75,19 +76,20 @@ def _lines(source: BinaryIO, newline: bytes) -> Iterator[bytes]:
 
 
 def decode(chunk: bytes) -> str:
-    """Text from bytes in UTF-8 or GB18030 (a superset of GBK). A chunk of UTF-8 text is
-    decoded line by line, so that a GBK row pasted in reads too; a chunk of GBK is GB18030
-    (as UTF-8, GBK text has a byte in error per character or two, and reads a character in
-    over ten only by chance). Bytes in neither read as U+FFFD, which then marks their cells,
-    never stopping the file."""
+    """Text from bytes in UTF-8 or GB18030 (a superset of GBK). A chunk whose sample reads
+    without error as GB18030 and mostly in error as UTF-8 is GBK; any other is decoded line
+    by line, so that a GBK row pasted in UTF-8 text reads too. Bytes in neither read as
+    U+FFFD, which then marks their cells, never stopping the file."""
     try:
         return chunk.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    as_utf8 = chunk.decode("utf-8", "replace")
+    sample = chunk[:SAMPLE]
+    sample = sample[: sample.rfind(b"\n") + 1] or sample  # whole lines, no character cut
+    as_utf8 = sample.decode("utf-8", "replace")
     bad = as_utf8.count(FFFD)
     read = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - bad  # non-ASCII read
-    if read * 10 < bad:
+    if read < bad and FFFD not in sample.decode("gb18030", "replace"):
         return chunk.decode("gb18030", "replace")
     return "".join(_line(line) for line in chunk.splitlines(keepends=True))
 
