@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint docs clean
+.PHONY: setup demo test fuzz bench lint docs clean
 
 setup: $(STAMP)
 
@@ -19,6 +19,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The loader's fuzz suite at length (make test runs a few examples of it).
+fuzz: setup
+	PAYAUDIT_FUZZ_EXAMPLES=$${PAYAUDIT_FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/test_fuzz.py
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -99,6 +99,9 @@ def test_gb18030_chinese_headers_and_an_excel_roster_give_the_same_findings(
 
 def test_fail_on_and_select(exports):
     assert _check(str(exports), "--fail-on", "never", "-f", "json").exit_code == 0
+    # The rejected row (`bad`) is an error data issue: exit 1 whatever rules run.
+    assert _check(str(exports), "--select", "FT", "-f", "json").exit_code == 1
+    (exports / "orders.csv").write_text(ORDERS_CSV.split("bad,")[0], encoding="utf-8")
     # Only the FT001 warning: exit 0 at --fail-on error, 1 at --fail-on warning.
     assert _check(str(exports), "--select", "FT", "-f", "json").exit_code == 0
     assert (
@@ -111,8 +114,13 @@ def test_period_day_and_range(exports):
     result = _check(str(exports), "-f", "json", "--period", "day", "--select", "MW001")
     [finding] = json.loads(result.stdout)["findings"]
     assert finding["period_start"] == finding["period_end"] == "2025-01-06"
+    result = _check(str(exports), "-f", "json", "--from", "2025-01-06", "--to", "2025-01-31")
+    assert result.exit_code == 1 and len(json.loads(result.stdout)["findings"]) == 2
+    # A range that holds no data cannot be audited: exit 2 naming it and the data's span.
     result = _check(str(exports), "-f", "json", "--from", "2025-01-07", "--to", "2025-01-31")
-    assert result.exit_code == 0 and json.loads(result.stdout)["findings"] == []
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "2025-01-07 to 2025-01-31 (--from/--to)" in said
+    assert "the data spans 2025-01-06 to 2025-01-06" in said
 
 
 def test_check_exit_2(exports):

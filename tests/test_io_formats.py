@@ -40,7 +40,8 @@ def _strings() -> pl.DataFrame:
 
 def load(path: Path, **explicit: Path) -> pl.DataFrame:
     ds = load_dataset([path] if not explicit else [], explicit, Settings())
-    assert ds.issues.is_empty(), ds.issues.to_dicts()
+    # D011 names the headers ignored (备注): a warning, the rows are all read
+    assert ds.issues.filter(pl.col("code") != "D011").is_empty(), ds.issues.to_dicts()
     return ds.frame("orders")
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from payaudit.config import Settings
 from payaudit.engine.parts import audit_files, estimated_orders, validate_files
+from payaudit.errors import ConfigError
 from payaudit.rules import select_rules
 from payaudit.sample import write_sample
 
@@ -132,3 +133,18 @@ def test_estimated_orders_reads_parquet_metadata_and_sizes_text(exports: Path, t
     packed = tmp_path / "orders.csv.gz"
     packed.write_bytes(gzip.compress(text.read_bytes()))
     assert estimated_orders([packed]) == packed.stat().st_size * 8 // 90
+
+
+def test_in_parts_ignored_headers_are_named_once_and_an_empty_range_stops(exports, tmp_path):
+    for file in exports.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    orders = tmp_path / "orders_2.parquet"
+    pl.read_parquet(orders).with_columns(costs=pl.lit("1")).write_parquet(orders)
+    parted, _ = _audit(tmp_path, 1500)
+    named = parted.dataset.issues.filter(pl.col("code") == "D011", pl.col("path") == str(orders))
+    assert named.get_column("value").to_list() == ["`costs` (did you mean `cost`?)"]
+    with pytest.raises(ConfigError, match=r"2024-01-01 to 2024-01-31 \(--from/--to\) holds no"):
+        audit_files(
+            [tmp_path], {}, Settings(), select_rules([], []), date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 31), orders_at_once=1500, orders_per_part=1500,
+        )  # fmt: skip

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -81,9 +82,14 @@ def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"{option} must be a date like 2025-01-31, not '{value}'.") from None
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        raise ConfigError(
+            f"{option} must be a date from 2000 to 2100 like 2025-01-31, not '{value}'."
+        )
+    return day
 
 
 def settings_from(config: Path | None, **options: object) -> Settings:
@@ -414,16 +420,32 @@ def sample(
     )
 
 
+def _quiet_stdout() -> None:
+    """A reader that closed the pipe (`| head`) wants no more: what is left for stdout goes
+    nowhere, so that neither this run nor the interpreter's exit reports a broken pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
         app()
+    except OSError as exc:  # Polars writing to a closed pipe raises a bare OSError
+        if not isinstance(exc, BrokenPipeError) and "Broken pipe" not in str(exc):
+            _internal(exc)
+        _quiet_stdout()
+        sys.exit(1)
     except Exception as exc:
-        err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
-            highlight=False,
-        )
-        sys.exit(2)
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> NoReturn:
+    err.print(
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
+        highlight=False,
+    )
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ A row with an error issue is rejected (kept out of the audit); a warning keeps t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import pandera.polars as pa
 import polars as pl
@@ -22,6 +23,14 @@ DTYPES: dict[str, pl.DataType] = {
 PARSED = frozenset({"time", "date", "money", "bool", "number", "enum"})
 BAD = "_bad_"  # prefix of the loader's columns holding the text of a cell that did not parse
 EXTRA = "_extra_fields"  # the loader's column holding a CSV row's first field beyond the header
+BROKEN = "_broken_record"  # the loader's column holding an NDJSON line that is not a record
+TOTAL, NOTE = "_total_row", "_note_row"  # the loader's columns holding a 合计 or 注： cell
+# A row marked in one of these columns is not data: it gets this issue alone.
+MARKS = {TOTAL: "D012", NOTE: "D013", BROKEN: "D014"}
+FFFD = "\ufffd"  # what a byte in no supported encoding reads as
+# Values outside these are implausible in any export (a year 0001 or 9999): data issues.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_ORDER = timedelta(hours=24)
 # Prefix of a column marking the rows that repeat an id seen earlier in the whole input, when
 # a partition of it is validated alone (partition.py): such a column's uniqueness is decided.
 REPEAT = "_repeat_"
@@ -35,6 +44,7 @@ _AS = {
            "number": "应为数字", "fields": "该行字段多于表头，含逗号的值请加引号"},
 }  # fmt: skip
 _FIELDS = Column("fields", "text", "fields of a CSV row beyond its header")
+_ROW = Column("row", "text", "a row that is not a record")
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,33 @@ ISSUES = {
                "zh": "{column} '{value}' 不在人员花名册中。"}),
         Issue("D009", "warning", "worker's area unknown, audited at class 1", {}),
         Issue("D010", "warning", "calendar bridging days unknown", {}),
+        Issue("D011", "warning", "headers that match no column, ignored (one issue per file)",
+              {"en": "Headers ignored, as they match no column: {value}.",
+               "zh": "以下表头不对应任何列，已忽略：{value}。"}),
+        Issue("D012", "error", "a total row (合计, 总计), not data",
+              {"en": "The row is a total ('{value}'), not a record: rejected.",
+               "zh": "该行是合计行（'{value}'），不是数据：已拒绝。"}),
+        Issue("D013", "error", "a note row (注：), not data",
+              {"en": "The row is a note ('{value}'), not a record: rejected.",
+               "zh": "该行是注释行（'{value}'），不是数据：已拒绝。"}),
+        Issue("D014", "error", "a line of NDJSON that is not a JSON object",
+              {"en": "The line is not a JSON record: '{value}'.",
+               "zh": "该行不是 JSON 记录：'{value}'。"}),
+        Issue("D015", "error", "bytes in no supported encoding in a required value (rejected)",
+              {"en": "{column} '{value}' holds bytes in no supported encoding (shown as \ufffd).",
+               "zh": "{column} 的值 '{value}' 含无法识别编码的字节（显示为 \ufffd）。"}),
+        Issue("D016", "warning", "bytes in no supported encoding in an optional value (kept)",
+              {"en": "{column} '{value}' holds bytes in no supported encoding (shown as \ufffd).",
+               "zh": "{column} 的值 '{value}' 含无法识别编码的字节（显示为 \ufffd）。"}),
+        Issue("D017", "error", "an order longer than 24 hours",
+              {"en": "{column} {value} is more than 24 hours after {detail}.",
+               "zh": "{column} {value} 比 {detail} 晚 24 小时以上。"}),
+        Issue("D018", "warning", "a worker whose roster row was rejected, audited as absent "
+              "from the roster",
+              {"en": "{column} '{value}': the roster row was rejected, so the worker is "
+                     "audited as absent from the roster (the default category).",
+               "zh": "{column} '{value}' 的花名册行已被拒绝，该劳动者按不在花名册中审计"
+                     "（默认类别）。"}),
     )
 }  # fmt: skip
 
@@ -104,6 +141,10 @@ def model(table: str, proven_unique: frozenset[str] = frozenset()) -> pa.DataFra
 def _checks(c: Column) -> list[pa.Check]:
     if c.type == "money":
         return [pa.Check.ge(0)]
+    if c.type == "date":
+        return [pa.Check.ge(FIRST_DAY), pa.Check.le(LAST_DAY)]
+    if c.type == "time":
+        return [pa.Check.ge(datetime(2000, 1, 1)), pa.Check.lt(datetime(2101, 1, 1))]
     bounds = [pa.Check.ge(c.min)] if c.min is not None else []
     return bounds + ([pa.Check.le(c.max)] if c.max is not None else [])
 
@@ -112,6 +153,8 @@ def _range(c: Column) -> str:
     """The allowed range in symbols, the same in every language."""
     if c.type == "money":
         return "≥ 0"
+    if c.type in ("time", "date"):
+        return f"{FIRST_DAY} – {LAST_DAY}"
     bounds = (("≥", c.min), ("≤", c.max))
     return ", ".join(f"{sign} {bound:g}" for sign, bound in bounds if bound is not None)
 
@@ -197,8 +240,20 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
             hits.append(_hits(frame, "D005", c, pl.col(c.name) < pl.col(earlier), detail))
         if c.type == "district":
             hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
+        if c.type in ("text", "district"):
+            code = "D015" if c.required else "D016"
+            hits.append(_hits(frame, code, c, pl.col(c.name).str.contains(FFFD, literal=True)))
         if REPEAT + c.name in frame.columns:
             hits.append(_hits(frame, "D004", c, pl.col(REPEAT + c.name)))
+    if table == "orders":
+        late = pl.col("completed_at") - pl.col("accepted_at") > MAX_ORDER
+        detail = pl.format("accepted_at {}", shown(contract(table).column("accepted_at"),
+                                                   pl.col("accepted_at")))  # fmt: skip
+        hits.append(_hits(frame, "D017", contract(table).column("completed_at"), late, detail))
+    for mark, code in MARKS.items():
+        if mark in frame.columns:
+            marked = frame.with_columns(pl.col(mark).alias(_ROW.name))
+            hits.append(_hits(marked, code, _ROW, pl.col(mark).is_not_null()))
     if EXTRA in frame.columns:
         surplus = frame.with_columns(pl.col(EXTRA).alias(_FIELDS.name))
         detail = _AS[lang]["fields"]
@@ -223,11 +278,32 @@ def validate(
     frame = frame.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     lang = lang if lang in ("en", "zh") else "en"
     found = [*_pandera_hits(table, frame), *_polars_hits(table, frame, roster, lang)]
-    hits = pl.concat([_NO_HITS, *found])
-    issues = _issues(table, frame, hits, lang)
+    hits = _alone(frame, pl.concat([_NO_HITS, *found]))
     rejected = hits.filter(pl.col("code").replace_strict(_SEVERITY) == "error").get_column("_i")
     clean = frame.filter(~pl.col("_i").is_in(rejected.implode()))
-    return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA, REPEAT)), issues
+    if table == "workers":
+        hits = pl.concat([hits, _unlisted(frame, clean, rejected)])
+    issues = _issues(table, frame, hits, lang)
+    return clean.select(~pl.selectors.starts_with("_i", BAD, EXTRA, REPEAT, *MARKS)), issues
+
+
+def _alone(frame: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
+    """The hits, but on a row that is not a record (a total, a note) only the issue saying so."""
+    marks = [m for m in MARKS if m in frame.columns]
+    if not marks:
+        return hits
+    marked = frame.filter(pl.any_horizontal(pl.col(marks).is_not_null())).get_column("_i")
+    kept = ~pl.col("_i").is_in(marked.implode()) | pl.col("code").is_in(list(MARKS.values()))
+    return hits.filter(kept)
+
+
+def _unlisted(frame: pl.DataFrame, clean: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
+    """D018 on each rejected roster row whose worker has no row left in the roster."""
+    c = contract("workers").column("worker_id")
+    listed = clean.get_column("worker_id").drop_nulls().implode()
+    dropped = frame.filter(pl.col("_i").is_in(rejected.implode()))
+    gone = pl.col("worker_id").is_not_null() & ~pl.col("worker_id").is_in(listed)
+    return _hits(dropped, "D018", c, gone & pl.col("worker_id").is_first_distinct())
 
 
 def _issues(table: str, frame: pl.DataFrame, hits: pl.DataFrame, lang: str) -> pl.DataFrame:

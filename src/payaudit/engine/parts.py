@@ -25,8 +25,10 @@ from payaudit.contracts import contract
 from payaudit.dataset import Dataset
 from payaudit.engine.context import data_days, whole_periods
 from payaudit.engine.findings import SORT_KEYS
+from payaudit.engine.inputs import table_frame
 from payaudit.engine.result import AuditResult
 from payaudit.engine.run import run_audit
+from payaudit.errors import ConfigError
 from payaudit.io import assemble, canonical, find_files, load_files, read_table
 from payaudit.io.text import sha256
 from payaudit.rules.base import Rule
@@ -78,18 +80,25 @@ def audit_files(
     if parts == 1:
         status("Loading and validating…")
         dataset = load_files(files, settings, sheet)
+        if not _holds_data(dataset, date_from, date_to):
+            raise _empty_range(date_from, date_to, data_days(dataset))
         status("Auditing…")
         return run_audit(dataset, settings, rules, date_from, date_to)
     with _split(files, settings, sheet, parts, status) as split:
+        ranged = date_from, date_to
         if date_from is None or date_to is None:
             first, last = split.span(status)
             start, end = whole_periods(first, last, settings.period)
             date_from, date_to = date_from or start, date_to or end
-        results = []
+        results, held = [], False
         for part in range(parts):
             status(f"Auditing part {part + 1} of {parts}…")
-            result = run_audit(split.dataset(part), settings, rules, date_from, date_to)
+            dataset = split.dataset(part)
+            held = held or _holds_data(dataset, *ranged)
+            result = run_audit(dataset, settings, rules, date_from, date_to)
             results.append(dataclasses.replace(result, dataset=_slim(result.dataset)))
+        if not held:
+            raise _empty_range(*ranged, split.span(status))
     return dataclasses.replace(
         results[0],
         findings=pl.concat([r.findings for r in results]).sort(SORT_KEYS, maintain_order=True),
@@ -97,6 +106,37 @@ def audit_files(
         daily=pl.concat([r.daily for r in results]).sort("worker_id", "date"),
         dataset=_combine([r.dataset for r in results], files),
     )
+
+
+def _holds_data(dataset: Dataset, start: date | None, end: date | None) -> bool:
+    """Whether a clean order, shift or payout falls in the audit range --from/--to (True
+    when neither is given: the range is then the data's own)."""
+    if start is None and end is None:
+        return True
+    orders = table_frame(dataset, "orders").select(pl.col("accepted_at").dt.date())
+    spans = pl.concat(
+        [
+            orders.select(first="accepted_at", last="accepted_at"),
+            table_frame(dataset, "shifts").select(
+                first=pl.col("start").dt.date(), last=pl.col("end").dt.date()
+            ),
+            table_frame(dataset, "payouts").select(first="period_start", last="period_end"),
+        ]
+    )
+    inside = pl.lit(True)
+    if start is not None:
+        inside &= pl.col("last") >= start
+    if end is not None:
+        inside &= pl.col("first") <= end
+    return spans.filter(inside).head(1).collect().height > 0
+
+
+def _empty_range(start: date | None, end: date | None, span: tuple) -> ConfigError:
+    """The error of an audit range without data, naming the range and the data's span."""
+    asked = f"{start or 'the start'} to {end or 'the end'}"
+    first, last = span
+    held = f"the data spans {first} to {last}" if first else "no row of the data is valid"
+    return ConfigError(f"The audit range {asked} (--from/--to) holds no data: {held}.")
 
 
 def validate_files(
@@ -148,15 +188,17 @@ class _Split:
         self.whole: dict[str, pl.DataFrame] = {}  # tables without workers (weather), unsplit
         self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
         self.repeats: dict[str, pl.DataFrame] = {}
+        self.notes: list[pl.DataFrame] = []  # the loader's issues about whole files (D011)
 
     def write(self) -> None:
         for table, table_files in self.files.items():
             if "worker_id" not in contract(table).names:
-                parts = [
+                read = [
                     read_table(table, p, self.settings, self.sheet, self.workdir)
                     for p in table_files
                 ]
-                self.whole[table] = pl.concat(parts, how="diagonal_relaxed")
+                self.whole[table] = pl.concat([f for f, _ in read], how="diagonal_relaxed")
+                self.notes += [note for _, note in read]
                 continue
             hashed = [c.name for c in contract(table).columns if c.unique and c.name != "worker_id"]
             for index, path in enumerate(table_files):
@@ -178,7 +220,8 @@ class _Split:
             shutil.rmtree(folder, ignore_errors=True)  # anything a failed first reading wrote
             frame.sink_parquet(target, mkdir=True)
 
-        canonical(table, path, self.settings, self.sheet, self.workdir, sink)
+        _, note = canonical(table, path, self.settings, self.sheet, self.workdir, sink)
+        self.notes.append(note)
 
     def _files(self, table: str, part: str) -> list[str]:
         """The files of a part ("*": all) in input order: by source file, then as written
@@ -235,7 +278,8 @@ class _Split:
                 frame = frame.with_columns(flag.alias(REPEAT + column))
             drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
             frames[table] = frame.drop(drop)
-        return assemble(frames, self.files, self.settings, self.digests)
+        notes = pl.concat(self.notes) if part == 0 and self.notes else None  # once
+        return assemble(frames, self.files, self.settings, self.digests, notes)
 
     def span(self, status: Callable[[str], object]) -> tuple[date, date]:
         """First and last day of the clean data of every part (today when there is none)."""

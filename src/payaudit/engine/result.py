@@ -66,7 +66,13 @@ class AuditResult:
     resolved: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BASELINE_SCHEMA))
 
     def exit_code(self, fail_on: str) -> int:
-        """0 when no finding that counts (neither known to the baseline nor waived) is at or
-        above `fail_on` (error | warning | never), else 1."""
+        """0 when no finding that counts (neither known to the baseline nor waived) and no data
+        issue is at or above `fail_on` (error | warning | never), else 1: a rejected row is an
+        error, so bad rows never pass silently."""
         levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-        return int(self.findings.filter(counted(), pl.col("severity").is_in(levels)).height > 0)
+        failing = pl.col("severity").is_in(levels)
+        return int(
+            self.findings.filter(counted(), failing).height
+            + self.dataset.issues.filter(failing).height
+            > 0
+        )

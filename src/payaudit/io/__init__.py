@@ -3,6 +3,7 @@ cells parsed into canonical frames, then validated (schema.py) into a Dataset.""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 
@@ -10,14 +11,25 @@ import polars as pl
 
 from payaudit.config import Settings
 from payaudit.contracts import Column, contract
-from payaudit.dataset import Dataset, InputFile, empty_issues
+from payaudit.dataset import ISSUE_SCHEMA, Dataset, InputFile, empty_issues
 from payaudit.errors import InputError
-from payaudit.io.columns import map_headers
+from payaudit.io.columns import holds_required, map_headers, unmatched
 from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
-from payaudit.io.readers import read_raw, reason
+from payaudit.io.readers import Raw, read_raw, reason
 from payaudit.io.text import sha256
-from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, validate
+from payaudit.schema import (
+    BAD,
+    BROKEN,
+    DTYPES,
+    EXTRA,
+    ISSUES,
+    MARKS,
+    NOTE,
+    PARSED,
+    TOTAL,
+    validate,
+)  # fmt: skip
 
 __all__ = ["assemble", "canonical", "find_files", "load_dataset", "load_files", "read_table"]
 
@@ -48,47 +60,106 @@ def _stages(c: Column, cell: pl.Expr, dtype: pl.DataType) -> list[list[pl.Expr]]
     return stages
 
 
-def _canonical(table: str, raw: pl.LazyFrame, settings: Settings, path: Path) -> pl.LazyFrame:
-    schema = raw.collect_schema()
-    found = [n for n in schema.names() if n not in ("_row", EXTRA)]
-    headers = map_headers(table, found, settings, str(path))
-    staged, columns = raw, []
-    mapped = [c for c in contract(table).columns if c.name in headers]
-    per_column = [_stages(c, pl.col(headers[c.name]), schema[headers[c.name]]) for c in mapped]
+_TOTAL = r"^(合\s*计|总\s*计|小\s*计|共\s*计|(?i:(grand\s+|sub)?totals?)(\s|[:：]|$))"
+_NOTE = r"^(注|备\s*注|说\s*明|注\s*意)\s*\d*\s*[:：]|^(?i:notes?\s*:)"
+
+
+def _marks(cells: list[pl.Expr]) -> list[pl.Expr]:
+    """TOTAL and NOTE: the first of `cells` (text) that opens a 合计 or a 注： row."""
+    return [
+        pl.coalesce(pl.when(c.str.contains(pattern)).then(c) for c in cells).alias(mark)
+        for mark, pattern in ((TOTAL, _TOTAL), (NOTE, _NOTE))
+    ]
+
+
+def _header_issue(table: str, raw: Raw, settings: Settings, path: Path) -> pl.DataFrame:
+    """D011: the headers of the file that match no column, named (one issue per file)."""
+    names = unmatched(table, raw.headers, settings)
+    if names is None:
+        return empty_issues()
+    template = ISSUES["D011"].message["zh" if settings.lang == "zh" else "en"]
+    issue = {"code": "D011", "severity": "warning", "table": table, "path": str(path),
+             "row": raw.header_row, "column": None, "value": names,
+             "message": template.replace("{value}", names)}  # fmt: skip
+    return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
+
+
+def _cell(c: Column, cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A typed cell the parsers do not read as it is (a Parquet bool in a time column, a
+    float for money, a date for an id) as its text, so that it parses or is a data issue."""
+    return cell if dtype == pl.String or native(c, dtype) else text(cell, dtype)
+
+
+def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFrame:
+    """The cells of the mapped columns only, under their canonical names: the columns nobody
+    asked for are dropped before any parsing (a file of 10,000 columns reads like one of 5).
+    In text formats, blank rows are left out and total and note rows marked."""
+    headers = map_headers(table, raw.headers, settings, str(path))
+    where = dict(zip(raw.headers, raw.columns, strict=True))
+    schema = raw.frame.collect_schema()
+    cells = {
+        column: _cell(contract(table).column(column), pl.col(where[header]), schema[where[header]])
+        for column, header in headers.items()
+    }
+    kept = [m for m in (EXTRA, BROKEN) if m in schema]
+    selected = [*(cell.alias(n) for n, cell in cells.items()), *kept]
+    if raw.header_row is None or any(schema[where[h]] != pl.String for h in headers.values()):
+        return raw.frame.select("_row", *selected)  # typed formats: no blank rows or totals
+    first = "_first"  # the first column, where a total or a note usually sits
+    texts = [pl.col(n).str.strip_chars() for n in (*headers, *kept, first)]
+    # a total or a note opens the first column or an id, never a time or money cell
+    column = contract(table).column
+    ids = [n for n in headers if column(n).type == "text" and column(n).required]
+    labels = [n for n in ids if where[headers[n]] != raw.columns[0]] + [first]
+    return (
+        raw.frame.select("_row", *selected, pl.col(raw.columns[0]).alias(first))
+        .filter(pl.any_horizontal(t.fill_null("") != "" for t in texts))
+        .with_columns(_marks([pl.col(n).str.strip_chars() for n in labels]))
+        .drop(first)
+    )
+
+
+def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
+    schema = frame.collect_schema()
+    staged, columns = frame, []
+    mapped = [c for c in contract(table).columns if c.name in schema]
+    per_column = [_stages(c, pl.col(c.name), schema[c.name]) for c in mapped]
     for stage in zip(*per_column, strict=True):
         staged = staged.with_columns(e for exprs in stage for e in exprs)
     for c in contract(table).columns:
-        if c.name not in headers:
+        if c.name not in schema:
             columns.append(pl.lit(c.default, DTYPES[c.type]).alias(c.name))
             continue
         columns.append(pl.col(f"_value_{c.name}").alias(c.name))
-        if c.type in PARSED and not native(c, schema[headers[c.name]]):
+        if c.type in PARSED and not native(c, schema[c.name]):
             # the text of a cell that did not parse, for D002/D006
             text_col = pl.col(f"_text_{c.name}")
             failed = pl.col(f"_value_{c.name}").is_null() & text_col.is_not_null()
             columns.append(pl.when(failed).then(text_col).alias(BAD + c.name))
-    if EXTRA in schema:
-        columns.append(EXTRA)
-    return staged.select(*columns, pl.lit(str(path)).alias("_path"), "_row")
+    marks = [m for m in (EXTRA, *MARKS) if m in schema]
+    return staged.select(*columns, *marks, pl.lit(str(path)).alias("_path"), "_row")
 
 
 def canonical(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path, finish):
-    """finish(the file's canonical frame, lazy, with `_bad_<column>` holding cells that did
-    not parse): collected, or written out; a file whose head read as UTF-8 but whose later
-    bytes do not is read again as GB18030."""
-    for gb18030 in (False, True):
-        frame = _canonical(table, read_raw(path, sheet, workdir, gb18030), settings, path)
+    """(finish(the file's canonical frame, lazy, with `_bad_<column>` holding cells that did
+    not parse): collected, or written out; the file's D011 issue, if any). A file whose head
+    read as UTF-8 but whose later bytes do not is decoded again line by line."""
+    for transcode in (False, True):
+        is_header = functools.partial(holds_required, table, settings=settings)
+        raw = read_raw(path, sheet, workdir, transcode, is_header)
+        frame = _canonical(table, _selected(table, raw, settings, path), path)
         try:
-            return finish(frame)
+            return finish(frame), _header_issue(table, raw, settings, path)
         except Exception as exc:  # a CSV broken half-way is found only when read in full
             error = exc
-        if gb18030 or "invalid utf-8" not in str(error):
+        if transcode or "utf-8" not in str(error).lower():
             break
     raise InputError(f"{path} cannot be read: {reason(error)}") from None
 
 
 def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):
-    """One file's canonical frame, with `_bad_<column>` holding cells that did not parse."""
+    """(One file's canonical frame, with `_bad_<column>` holding cells that did not parse;
+    its D011 issue.)"""
     return canonical(table, path, settings, sheet, workdir, pl.LazyFrame.collect)
 
 
@@ -109,12 +180,14 @@ def load_files(
 ) -> Dataset:
     """The tables of `files` loaded, parsed and validated (see load_dataset)."""
     frames: dict[str, pl.DataFrame] = {}
+    notes = [empty_issues()]
     with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir:
         for table, table_files in files.items():
-            parts = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
-            frames[table] = pl.concat(parts, how="diagonal_relaxed")
+            read = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
+            frames[table] = pl.concat([frame for frame, _ in read], how="diagonal_relaxed")
+            notes += [note for _, note in read]
     digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
-    return assemble(frames, files, settings, digests)
+    return assemble(frames, files, settings, digests, pl.concat(notes))
 
 
 def assemble(
@@ -122,12 +195,14 @@ def assemble(
     files: dict[str, list[Path]],
     settings: Settings,
     digests: dict[str, str],
+    notes: pl.DataFrame | None = None,
 ) -> Dataset:
     """The Dataset of canonical frames: each validated against the roster among them, with
-    rows read, audited and rejected per input file (of `files`, hashed in `digests`)."""
+    rows read, audited and rejected per input file (of `files`, hashed in `digests`); `notes`:
+    the loader's issues about whole files (D011), first."""
     roster = frames.get("workers")
     ids = roster.get_column("worker_id").drop_nulls().unique() if roster is not None else None
-    dataset = Dataset(frames={}, issues=empty_issues())
+    dataset = Dataset(frames={}, issues=empty_issues() if notes is None else notes)
     issues = [dataset.issues]
     for table, frame in frames.items():
         clean, found = validate(table, frame, ids, settings.lang)

@@ -1,15 +1,18 @@
-"""Headers → canonical columns (SPEC §2): matched case-insensitively after trimming against
+"""Headers → canonical columns: matched case-insensitively after trimming against
 `[columns.TABLE]` of the config, then the canonical name, then its aliases (in every table).
-The config comes first: a user who maps a header means it, even over a built-in alias."""
+The config comes first: a user who maps a header means it, even over a built-in alias.
+Two headers of a file on one column stop the run; headers that match nothing are named."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from payaudit.config import Settings
 from payaudit.contracts import aliases, contract
 from payaudit.errors import ConfigError, InputError
 
+SHOWN = 20  # ignored headers named in full; a file of thousands gets a count of the rest
 # A unit after the name, as exports write it: 订单收入（元）, pay (CNY).
 _UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
@@ -41,14 +44,29 @@ def candidates(table: str, settings: Settings) -> dict[str, str]:
     return found
 
 
-def map_headers(table: str, headers: list[str], settings: Settings, path: str) -> dict[str, str]:
-    """Canonical column → the header holding it; the best-ranked header wins a column twice
-    claimed. Raises InputError naming the first required column no header matches."""
+def holds_required(table: str, headers: list[str], settings: Settings) -> bool:
+    """Whether `headers` name every required column of `table` (a sheet's header row)."""
     ranked = candidates(table, settings)
-    rank = {spelling: n for n, spelling in enumerate(ranked)}
+    found = {ranked.get(key(h)) for h in headers if h}
+    return all(c.name in found for c in contract(table).columns if c.required)
+
+
+def map_headers(table: str, headers: list[str], settings: Settings, path: str) -> dict[str, str]:
+    """Canonical column → the header holding it. Raises InputError naming the two headers of
+    a column named twice, or the first required column no header matches."""
+    ranked = candidates(table, settings)
     chosen: dict[str, str] = {}
-    for header in sorted((h for h in headers if key(h) in ranked), key=lambda h: rank[key(h)]):
-        chosen.setdefault(ranked[key(header)], header)
+    for header in headers:
+        column = ranked.get(key(header)) if header else None
+        if column is None:
+            continue
+        if column in chosen:
+            raise InputError(
+                f"{path} names column '{column}' twice: '{chosen[column]}' and '{header}'; "
+                f"keep one, or map one of them to another column in the config's "
+                f"columns.{table}."
+            )
+        chosen[column] = header
     for column in contract(table).columns:
         if column.required and column.name not in chosen:
             spellings = ", ".join((column.name, *aliases(column.name)[:3]))
@@ -57,3 +75,17 @@ def map_headers(table: str, headers: list[str], settings: Settings, path: str) -
                 f"{spellings}; or map a header to it in the config's columns.{table})."
             )
     return chosen
+
+
+def unmatched(table: str, headers: list[str], settings: Settings) -> str | None:
+    """The headers that match no column, each with the nearest column when one is close
+    (`costs` → cost), as one line; None when every header matches."""
+    ranked = candidates(table, settings)
+    ignored = [h for h in headers if h.strip() and key(h) not in ranked]
+    names = []
+    for header in ignored[:SHOWN]:
+        near = difflib.get_close_matches(key(header), list(ranked), n=1, cutoff=0.8)
+        names.append(f"`{header}`" + (f" (did you mean `{ranked[near[0]]}`?)" if near else ""))
+    if len(ignored) > SHOWN:
+        names.append(f"… ({len(ignored):,} in all)")
+    return ", ".join(names) or None

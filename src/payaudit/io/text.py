@@ -1,14 +1,16 @@
 """Text files as UTF-8 that Polars can scan: encoding detected (UTF-8, UTF-8 with BOM, UTF-16
-with BOM, else GB18030, a superset of GBK), gzip undone, all in a stream of 1 MiB chunks so a
-file of any size is never held in memory."""
+with BOM, else GB18030, a superset of GBK, chunk by chunk), gzip undone, all in a stream of
+1 MiB chunks so a file of any size is never held in memory. Bytes in no supported encoding
+read as U+FFFD: they mark their cells, never the whole file."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import hashlib
-import shutil
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,6 +19,8 @@ from payaudit.errors import InputError
 CHUNK = 1 << 20
 HEAD = 8 * CHUNK  # bytes of a plain text file read to tell UTF-8 from GB18030
 GZIP_MAGIC = b"\x1f\x8b"
+FFFD = "\ufffd"
+SAMPLE = 1 << 16  # bytes of a chunk that tell UTF-8 text from GBK
 
 
 def sha256(path: Path) -> str:
@@ -52,46 +56,85 @@ def _is_utf8(stream: BinaryIO, limit: int | None = None) -> bool:
     return True
 
 
-def _encoding(path: Path, opener, limit: int | None) -> str:
+def _head(path: Path, opener) -> bytes:
     with opener(path) as f:
-        head = f.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        f.seek(0)
-        return "utf-8" if _is_utf8(f, limit) else "gb18030"
+        return f.read(1 << 16)
 
 
-def _transcode(source: BinaryIO, encoding: str, target: Path, name: str) -> None:
-    decoder = codecs.getincrementaldecoder(encoding)()
+def _lines(source: BinaryIO, newline: bytes) -> Iterator[bytes]:
+    """The stream in chunks of about CHUNK bytes, each ending at the end of a line (written
+    with \n: old Mac files end lines with \r alone, which Polars does not read as an end)."""
+    rest = b""
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        chunk = rest + chunk
+        cut = chunk.rfind(newline) + 1
+        rest, chunk = chunk[cut:], chunk[:cut]
+        if chunk:
+            yield chunk.replace(newline, b"\n")
+    if rest:
+        yield rest.replace(newline, b"\n")
+
+
+def decode(chunk: bytes) -> str:
+    """Text from bytes in UTF-8 or GB18030 (a superset of GBK). A chunk whose sample reads
+    without error as GB18030 and mostly in error as UTF-8 is GBK; any other is decoded line
+    by line, so that a GBK row pasted in UTF-8 text reads too. Bytes in neither read as
+    U+FFFD, which then marks their cells, never stopping the file."""
     try:
-        with target.open("w", encoding="utf-8", newline="") as out:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    sample = chunk[:SAMPLE]
+    sample = sample[: sample.rfind(b"\n") + 1] or sample  # whole lines, no character cut
+    as_utf8 = sample.decode("utf-8", "replace")
+    bad = as_utf8.count(FFFD)
+    read = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - bad  # non-ASCII read
+    if read < bad and FFFD not in sample.decode("gb18030", "replace"):
+        return chunk.decode("gb18030", "replace")
+    return "".join(_line(line) for line in chunk.splitlines(keepends=True))
+
+
+def _line(line: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return line.decode(encoding)
+    return line.decode("utf-8", "replace")
+
+
+def _transcode(source: BinaryIO, head: bytes, target: Path) -> None:
+    with target.open("w", encoding="utf-8", newline="") as out:
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            decoder = codecs.getincrementaldecoder("utf-16")("replace")
             for chunk in iter(lambda: source.read(CHUNK), b""):
                 out.write(decoder.decode(chunk))
             out.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is neither UTF-8 nor GBK/GB18030 text.") from None
+            return
+        newline = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+        for n, chunk in enumerate(_lines(source, newline)):
+            # a BOM says UTF-8, but is no character: GB18030 would read it as one
+            out.write(decode(chunk.removeprefix(codecs.BOM_UTF8) if n == 0 else chunk))
 
 
-def utf8_file(path: Path, workdir: Path, gb18030: bool = False) -> Path:
+def utf8_file(path: Path, workdir: Path, transcode: bool = False) -> Path:
     """`path` itself when it looks like plain UTF-8, else a UTF-8 copy written in `workdir`.
 
     A plain file is judged by its first HEAD bytes: checking a whole file of a gigabyte costs
     a second, and Polars rejects invalid UTF-8 later anyway (the caller then asks again with
-    `gb18030`). A compressed file is decoded in full, as it is copied regardless."""
+    `transcode`). A compressed file is decoded in full, as it is copied regardless."""
     with path.open("rb") as f:
         compressed = f.read(2) == GZIP_MAGIC
     opener = gzip.open if compressed else _open
     try:
-        encoding = "gb18030" if gb18030 else _encoding(path, opener, None if compressed else HEAD)
-        if encoding == "utf-8" and not compressed:
-            return path
+        head = _head(path, opener)
+        plain = not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        plain &= b"\n" in head or b"\r" not in head
+        if plain and not (transcode or compressed):
+            with path.open("rb") as f:
+                if _is_utf8(f, HEAD):
+                    return path
         target = workdir / f"{len(list(workdir.iterdir()))}.csv"
         with opener(path) as source:
-            if encoding == "utf-8":
-                with target.open("wb") as out:
-                    shutil.copyfileobj(source, out, CHUNK)
-            else:
-                _transcode(source, encoding, target, str(path))
+            _transcode(source, head, target)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{path} cannot be read: {exc}.") from None
     return target
