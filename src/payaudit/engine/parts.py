@@ -88,8 +88,34 @@ def audit_files(
         results = []
         for part in range(parts):
             status(f"Auditing part {part + 1} of {parts}…")
-            result = run_audit(split.dataset(part), settings, rules, date_from, date_to)
-            results.append(dataclasses.replace(result, dataset=_slim(result.dataset)))
+            frames = split.frames(part)
+            results.append(
+                audit_part(frames, files, settings, rules, date_from, date_to, split.digests)
+            )
+    return combine(results, files)
+
+
+def audit_part(
+    frames: dict[str, pl.DataFrame],
+    files: dict[str, list],
+    settings: Settings,
+    rules: list[type[Rule]],
+    date_from: date,
+    date_to: date,
+    digests: dict[str, str],
+) -> AuditResult:
+    """One part audited, whatever engine runs it (this machine's split, a Spark task): its
+    canonical frames in (every table, ids repeated across parts flagged in `_repeat_<column>`),
+    its findings, per-worker and per-day figures, data issues, row counts per input file
+    (`files`, hashed in `digests`) and roster out."""
+    result = run_audit(
+        assemble(frames, files, settings, digests), settings, rules, date_from, date_to
+    )
+    return dataclasses.replace(result, dataset=_slim(result.dataset))
+
+
+def combine(results: list[AuditResult], files: dict[str, list]) -> AuditResult:
+    """The audit of the whole input from its parts' audits (audit_part's)."""
     return dataclasses.replace(
         results[0],
         findings=pl.concat([r.findings for r in results]).sort(SORT_KEYS, maintain_order=True),
@@ -223,7 +249,11 @@ class _Split:
         return pl.concat(found)
 
     def dataset(self, part: int) -> Dataset:
-        """The part's validated Dataset (every table, empty when the part has none of it)."""
+        """The part's validated Dataset."""
+        return assemble(self.frames(part), self.files, self.settings, self.digests)
+
+    def frames(self, part: int) -> dict[str, pl.DataFrame]:
+        """The part's canonical frames (every table, empty when the part has none of it)."""
         frames = dict(self.whole)
         for table, empty in self.empty.items():
             files = self._files(table, str(part))
@@ -235,7 +265,7 @@ class _Split:
                 frame = frame.with_columns(flag.alias(REPEAT + column))
             drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
             frames[table] = frame.drop(drop)
-        return assemble(frames, self.files, self.settings, self.digests)
+        return frames
 
     def span(self, status: Callable[[str], object]) -> tuple[date, date]:
         """First and last day of the clean data of every part (today when there is none)."""
@@ -260,8 +290,11 @@ def _combine(parts: list[Dataset], files: dict[str, list[Path]]) -> Dataset:
                 seen.rows_read += f.rows_read
                 seen.rows_audited += f.rows_audited
                 seen.rows_rejected += f.rows_rejected
-    # The calendar's warnings (D010) are the same in every part: kept once.
-    issues = [first.issues] + [p.issues.filter(pl.col("code") != "D010") for p in parts[1:]]
+    # The calendar's warnings (D010) and the issues of a table given whole to every part are
+    # the same in every part: kept once.
+    split = [t for t in {f.table for f in first.inputs} if "worker_id" in contract(t).names]
+    again = (pl.col("code") != "D010") & pl.col("table").is_in(split)
+    issues = [first.issues] + [p.issues.filter(again) for p in parts[1:]]
     order = {str(p): n for n, p in enumerate(p for fs in files.values() for p in fs)}
     rosters = [p.frames["workers"] for p in parts if "workers" in p.frames]
     return Dataset(
