@@ -120,6 +120,13 @@ def check(
     platform: Annotated[str | None, typer.Option(help="Platform when orders name none.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    engine: Annotated[
+        str, typer.Option(help="local, or spark: Apache Spark, local or under spark-submit.")
+    ] = "local",
+    table: Annotated[
+        list[str] | None,
+        typer.Option(help="With --engine spark: TABLE=db.name or TABLE=URI (hdfs://, s3a://…)."),
+    ] = None,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.parts import audit_files
@@ -147,10 +154,18 @@ def check(
     first, last = _date(date_from, "--from"), _date(date_to, "--to")
     if first and last and first > last:
         raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
+    tables = _tables(table or [], engine)
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
-        result = audit_files(
-            list(paths or []), explicit, settings, rules, sheet, first, last, status=status.update
-        )
+        if engine == "spark":
+            result = _spark().audit_spark(
+                list(paths or []), explicit, tables, settings, rules, sheet, first, last,
+                status=status.update,
+            )  # fmt: skip
+        else:
+            result = audit_files(
+                list(paths or []), explicit, settings, rules, sheet, first, last,
+                status=status.update,
+            )  # fmt: skip
     options = ReportOptions(
         lang=settings.lang,
         redact=redact,
@@ -160,6 +175,33 @@ def check(
     )
     emit(result, list(formats or ["table"]), output, options, err)
     raise typer.Exit(result.exit_code(settings.fail_on))
+
+
+def _tables(values: list[str], engine: str) -> dict[str, str]:
+    """--table orders=db.dwd_orders, checked before Spark starts."""
+    from payaudit.contracts import TABLES
+
+    if engine not in ("local", "spark"):
+        raise ConfigError(f"--engine must be local or spark, not '{engine}'.")
+    if values and engine != "spark":
+        raise ConfigError("--table reads through Spark: add --engine spark.")
+    tables = dict(value.partition("=")[::2] for value in values)
+    for name, source in tables.items():
+        if name not in TABLES or not source:
+            known = ", ".join(TABLES)
+            raise ConfigError(f"--table takes TABLE=db.name or TABLE=URI, TABLE one of {known}.")
+    return tables
+
+
+def _spark():
+    """The Spark engine; pyspark comes with the extra."""
+    try:
+        from payaudit.engine import spark
+    except ImportError:
+        raise ConfigError(
+            "--engine spark needs pyspark: install it with pip install 'payaudit[spark]'."
+        ) from None
+    return spark
 
 
 def _explicit(**tables: Path | None) -> dict[str, Path]:
