@@ -52,14 +52,20 @@ _BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob
 
 def session() -> SparkSession:
     """The running Spark session (spark-submit's), else a local one on every core."""
+    from pyspark import SparkConf
+
     builder = SparkSession.builder.appName("payaudit")
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: local mode
         builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the tasks' Python is ours
-    # One Polars thread per task core: Spark runs as many tasks as there are cores.
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+    # As many Polars threads in a task as it has cores, unless told otherwise: Spark already
+    # runs a task per core.
+    conf, threads = SparkConf(), "spark.executorEnv.POLARS_MAX_THREADS"
+    if not conf.contains(threads):
+        builder = builder.config(threads, conf.get("spark.task.cpus", "1"))
+    os.environ.setdefault("POLARS_MAX_THREADS", conf.get("spark.task.cpus", "1"))  # local mode
     try:
-        spark = builder.config("spark.executorEnv.POLARS_MAX_THREADS", "1").getOrCreate()
+        spark = builder.getOrCreate()
     except Exception as exc:  # no Java, or a JVM that cannot start
         raise InputError(f"Spark could not start (it needs Java 17 or later): {exc}") from None
     spark.sparkContext.setLogLevel("ERROR")
