@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlparse
 
 import polars as pl
 import pyarrow as pa
+from pyspark import SparkConf
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import to_arrow_schema
@@ -52,8 +53,6 @@ _BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob
 
 def session() -> SparkSession:
     """The running Spark session (spark-submit's), else a local one on every core."""
-    from pyspark import SparkConf
-
     builder = SparkSession.builder.appName("payaudit")
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: local mode
         builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
@@ -103,10 +102,16 @@ def _arrow(frame: pl.DataFrame, table: str) -> list[pa.RecordBatch]:
     return frame.select(columns).to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
 
 
-def _local_path(uri: str) -> str:
-    """A file: URI as a resolved local path; any other URI as it is."""
+def _name(uri: str, labels: dict[str, str]) -> str:
+    """How reports name a file Spark gives as a URI, in whichever form: a local file by the
+    path given for it (`labels`: resolved path → path given), else by its resolved path; a
+    remote one as scheme://host/path."""
     parsed = urlparse(uri)
-    return str(Path(unquote(parsed.path)).resolve()) if parsed.scheme in ("", "file") else uri
+    path = unquote(parsed.path)
+    if parsed.scheme in ("", "file"):
+        local = str(Path(path).resolve())
+        return labels.get(local, local)
+    return f"{parsed.scheme}://{parsed.netloc}{path}"
 
 
 class _Sources:
@@ -140,7 +145,7 @@ class _Sources:
             if table == "orders":
                 self.orders += raw.count()  # Parquet keeps its row counts: no data is read
         index = len(self.frames.get(table, []))
-        named = sorted(self.labels.get(_local_path(f), f) for f in raw.inputFiles())
+        named = sorted(_name(f, self.labels) for f in raw.inputFiles())
         self.files.setdefault(table, []).extend(n for n in named if n not in self.files[table])
         self.frames.setdefault(table, []).append(frame.withColumn("_source", F.lit(index)))
 
@@ -201,7 +206,7 @@ def _read_files(table, settings, sheet, labels, batches: Iterator[pa.RecordBatch
             for uri, content in zip(
                 batch.column("path").to_pylist(), batch.column("content").to_pylist(), strict=True
             ):
-                label = labels.get(_local_path(uri), uri)
+                label = _name(uri, labels)
                 copy = Path(workdir) / Path(urlparse(uri).path).name
                 copy.write_bytes(content)
                 try:
@@ -217,7 +222,7 @@ def _canonical_batches(table, settings, labels, batches: Iterator[pa.RecordBatch
     for batch in batches:
         raw = pl.from_arrow(batch)
         uris = raw.get_column("_path").unique()
-        names = {u: labels.get(_local_path(u), u) for u in uris}  # the batch's few files
+        names = {u: _name(u, labels) for u in uris}  # the batch's few files
         paths = raw.get_column("_path").replace_strict(names, return_dtype=pl.String)
         frame = _canonical(
             table, raw.drop("_path").lazy(), settings, Path(paths[0] if len(paths) else "")
