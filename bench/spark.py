@@ -117,8 +117,10 @@ def main() -> None:
     args = parser.parse_args()
     (BENCH / "data").mkdir(exist_ok=True)
     start = measure([sys.executable, "-c", START], BENCH / "data" / "spark-start.log")
-    rows = [run(label, args.seed) for label in args.sizes.split(",")]
-    write(rows, start)
+    rows = []
+    for label in args.sizes.split(","):
+        rows.append(run(label, args.seed))
+        write(rows, start)  # each size as soon as it is done: 10M takes long
     print(RESULTS.read_text().split(f"\n{HEADING}\n")[1])
 
 
