@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 
 import polars as pl
 import pyarrow as pa
-from pyspark import SparkConf
+from pyspark import SparkConf, SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import to_arrow_schema
@@ -54,7 +54,9 @@ _BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob
 def session() -> SparkSession:
     """The running Spark session (spark-submit's), else a local one on every core."""
     builder = SparkSession.builder.appName("payaudit")
-    if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: local mode
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # under spark-submit: its --conf values readable
+        SparkContext._ensure_initialized()
+    else:  # local mode
         builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the tasks' Python is ours
     # As many Polars threads in a task as it has cores, unless told otherwise: Spark already
