@@ -83,7 +83,10 @@ def write(rows: list[dict], start: dict) -> None:
     import pyspark
 
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    text = text.split(f"\n{HEADING}\n")[0].rstrip("\n")
+    text, _, section = text.partition(f"\n{HEADING}\n")
+    text = text.rstrip("\n")
+    kept = [line for line in section.splitlines() if line.startswith("| ") and "|---" not in line]
+    kept = [line for line in kept if not line.startswith("| size")]  # sizes measured before
     lines = [
         "",
         HEADING,
@@ -100,6 +103,8 @@ def write(rows: list[dict], start: dict) -> None:
         "machine | findings | same findings |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    done = {r["label"] for r in rows}
+    lines += [line for line in kept if line.split(" | ")[0].lstrip("| ") not in done]
     for r in rows:
         local, spark = r["local"], r["spark"]
         lines.append(

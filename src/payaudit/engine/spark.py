@@ -58,6 +58,8 @@ def session() -> SparkSession:
         SparkContext._ensure_initialized()
     else:  # local mode
         builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
+        # The driver is the executor too: Spark's 1 GB default is short of one part's blobs.
+        builder = builder.config("spark.driver.memory", "4g")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the tasks' Python is ours
     # As many Polars threads in a task as it has cores, unless told otherwise: Spark already
     # runs a task per core.
@@ -307,10 +309,9 @@ def _outputs(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
         ("parameters", result.parameters),
         ("issues", result.dataset.issues),
         ("inputs", inputs),
-        ("meta", meta),
     ]
     roster = result.dataset.frames.get("workers")
-    return found + ([("roster", roster)] if roster is not None else [])
+    return found + ([("roster", roster)] if roster is not None else []) + [("meta", meta)]
 
 
 def _result(
@@ -343,7 +344,8 @@ def _group(blobs: DataFrame, job: dict, func, schema: str) -> list:
     def run(rows: pa.Table) -> pa.Table:  # Spark tells the function's kind by its hints
         return func(job, rows)
 
-    return blobs.groupBy("_part").applyInArrow(run, schema).collect()
+    # Streamed a partition at a time: the driver never holds every part's outputs twice.
+    return list(blobs.groupBy("_part").applyInArrow(run, schema).toLocalIterator())
 
 
 def _collected(frame: DataFrame, table: str) -> pl.DataFrame:
@@ -405,6 +407,7 @@ def audit_spark(
             date_from, date_to = date_from or start, date_to or end
         job |= {"from": date_from, "to": date_to}
         rows = _group(union, job, _audit, _OUT) if union else []
+        parts_audited = union.select("_part").distinct().count() if union else 0
     finally:
         if union:
             union.unpersist()
@@ -412,6 +415,8 @@ def audit_spark(
     for kind, blob in rows:  # each part's outputs in a run, findings first
         outputs += [{}] if kind == "findings" else []
         outputs[-1][kind] = _frame(blob)
+    if len(outputs) != parts_audited or not all("meta" in o for o in outputs):  # meta: last
+        raise InputError("Spark returned part of the audit only: give the driver more memory.")
     if not outputs:  # no rows anywhere: the audit of empty tables
         return _audit_frames(job, _part_frames(pa.table({"_table": [], "_blob": []}), job))
     return combine([_result(o, settings, rules) for o in outputs], sources.files)
