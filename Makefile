@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test fuzz bench lint docs clean
+.PHONY: setup demo test fuzz bench bench-spark lint docs clean
 
 setup: $(STAMP)
 
@@ -14,10 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The Spark extra (pyspark, large) for the tests and bench-spark only; without it, or without
+# Java, the Spark tests skip and say why.
+SPARK := $(VENV)/.spark
+
+$(SPARK): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark]' \
+	  || echo "pyspark could not be installed: the Spark tests will skip" >&2
+	touch $(SPARK)
+
 demo: setup
 	$(BIN)/payaudit check sample_data --fail-on never
 
-test: setup
+test: setup $(SPARK)
 	$(BIN)/pytest
 
 # The loader's fuzz suite at length (make test runs a few examples of it).
@@ -26,6 +35,9 @@ fuzz: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+bench-spark: setup $(SPARK)
+	$(BIN)/python bench/spark.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

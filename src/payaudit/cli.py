@@ -171,6 +171,14 @@ def check(
         "--lang en).",
         kind=Path,
     ) = None,
+    engine: Opt(
+        "ENGINE", "local, or spark: Apache Spark, local or under spark-submit.  [default: local]"
+    ) = None,
+    table: Opt(
+        "TABLE=NAME",
+        "With --engine spark: TABLE=db.name or TABLE=URI (hdfs://, s3a://…).",
+        kind=list[str],
+    ) = None,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit.engine.gate import apply_gate, read_baseline
@@ -201,10 +209,19 @@ def check(
     if first and last and first > last:
         raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
     known = read_baseline(baseline) if baseline else None  # a bad baseline fails before the audit
+    engine = engine or "local"
+    tables = _tables(table or [], engine)
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
-        result = audit_files(
-            list(paths or []), explicit, settings, rules, sheet, first, last, status=status.update
-        )
+        if engine == "spark":
+            result = _spark().audit_spark(
+                list(paths or []), explicit, tables, settings, rules, sheet, first, last,
+                status=status.update,
+            )  # fmt: skip
+        else:
+            result = audit_files(
+                list(paths or []), explicit, settings, rules, sheet, first, last,
+                status=status.update,
+            )  # fmt: skip
     result = apply_gate(result, known, settings.waivers, date.today())
     options = ReportOptions(
         lang=settings.lang,
@@ -224,6 +241,33 @@ def check(
             text = t("statements_written", settings.lang, n=len(written), folder=statements)
             err.print(text, markup=False, highlight=False)
     raise typer.Exit(result.exit_code(settings.fail_on))
+
+
+def _tables(values: list[str], engine: str) -> dict[str, str]:
+    """--table orders=db.dwd_orders, checked before Spark starts."""
+    from payaudit.contracts import TABLES
+
+    if engine not in ("local", "spark"):
+        raise ConfigError(f"--engine must be local or spark, not '{engine}'.")
+    if values and engine != "spark":
+        raise ConfigError("--table reads through Spark: add --engine spark.")
+    tables = dict(value.partition("=")[::2] for value in values)
+    for name, source in tables.items():
+        if name not in TABLES or not source:
+            known = ", ".join(TABLES)
+            raise ConfigError(f"--table takes TABLE=db.name or TABLE=URI, TABLE one of {known}.")
+    return tables
+
+
+def _spark():
+    """The Spark engine; pyspark comes with the extra."""
+    try:
+        from payaudit.engine import spark
+    except ImportError:
+        raise ConfigError(
+            "--engine spark needs pyspark: install it with pip install 'payaudit[spark]'."
+        ) from None
+    return spark
 
 
 def _explicit(**tables: Path | None) -> dict[str, Path]:

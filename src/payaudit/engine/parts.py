@@ -95,10 +95,40 @@ def audit_files(
             status(f"Auditing part {part + 1} of {parts}…")
             dataset = split.dataset(part)
             held = held or _holds_data(dataset, *ranged)
-            result = run_audit(dataset, settings, rules, date_from, date_to)
-            results.append(dataclasses.replace(result, dataset=_slim(result.dataset)))
+            results.append(audit_dataset(dataset, settings, rules, date_from, date_to))
         if not held:
             raise _empty_range(*ranged, split.span(status))
+    return combine(results, files)
+
+
+def audit_part(
+    frames: dict[str, pl.DataFrame],
+    files: dict[str, list],
+    settings: Settings,
+    rules: list[type[Rule]],
+    date_from: date,
+    date_to: date,
+    digests: dict[str, str],
+) -> AuditResult:
+    """One part audited, whatever engine runs it (a Spark task; this machine's split assembles
+    its parts itself to add the loader's notes once): its canonical frames in (every table, ids
+    repeated across parts flagged in `_repeat_<column>`), its findings, per-worker and per-day
+    figures, data issues, row counts per input file (`files`, hashed in `digests`) and roster
+    out."""
+    dataset = assemble(frames, files, settings, digests)
+    return audit_dataset(dataset, settings, rules, date_from, date_to)
+
+
+def audit_dataset(
+    dataset: Dataset, settings: Settings, rules: list[type[Rule]], date_from: date, date_to: date
+) -> AuditResult:
+    """A part's validated dataset audited, its result slimmed to what combining needs."""
+    result = run_audit(dataset, settings, rules, date_from, date_to)
+    return dataclasses.replace(result, dataset=_slim(result.dataset))
+
+
+def combine(results: list[AuditResult], files: dict[str, list]) -> AuditResult:
+    """The audit of the whole input from its parts' audits (audit_part's)."""
     return dataclasses.replace(
         results[0],
         findings=pl.concat([r.findings for r in results]).sort(SORT_KEYS, maintain_order=True),
@@ -266,7 +296,12 @@ class _Split:
         return pl.concat(found)
 
     def dataset(self, part: int) -> Dataset:
-        """The part's validated Dataset (every table, empty when the part has none of it)."""
+        """The part's validated Dataset; part 0 carries the loader's notes on whole files."""
+        notes = pl.concat(self.notes) if part == 0 and self.notes else None  # once
+        return assemble(self.frames(part), self.files, self.settings, self.digests, notes)
+
+    def frames(self, part: int) -> dict[str, pl.DataFrame]:
+        """The part's canonical frames (every table, empty when the part has none of it)."""
         frames = dict(self.whole)
         for table, empty in self.empty.items():
             files = self._files(table, str(part))
@@ -278,8 +313,7 @@ class _Split:
                 frame = frame.with_columns(flag.alias(REPEAT + column))
             drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
             frames[table] = frame.drop(drop)
-        notes = pl.concat(self.notes) if part == 0 and self.notes else None  # once
-        return assemble(frames, self.files, self.settings, self.digests, notes)
+        return frames
 
     def span(self, status: Callable[[str], object]) -> tuple[date, date]:
         """First and last day of the clean data of every part (today when there is none)."""
@@ -304,8 +338,11 @@ def _combine(parts: list[Dataset], files: dict[str, list[Path]]) -> Dataset:
                 seen.rows_read += f.rows_read
                 seen.rows_audited += f.rows_audited
                 seen.rows_rejected += f.rows_rejected
-    # The calendar's warnings (D010) are the same in every part: kept once.
-    issues = [first.issues] + [p.issues.filter(pl.col("code") != "D010") for p in parts[1:]]
+    # The calendar's warnings (D010) and the issues of a table given whole to every part are
+    # the same in every part: kept once.
+    split = [t for t in {f.table for f in first.inputs} if "worker_id" in contract(t).names]
+    again = (pl.col("code") != "D010") & pl.col("table").is_in(split)
+    issues = [first.issues] + [p.issues.filter(again) for p in parts[1:]]
     order = {str(p): n for n, p in enumerate(p for fs in files.values() for p in fs)}
     rosters = [p.frames["workers"] for p in parts if "workers" in p.frames]
     return Dataset(

@@ -16,7 +16,7 @@ from payaudit.errors import InputError
 from payaudit.io.columns import holds_required, map_headers, unmatched
 from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
-from payaudit.io.readers import Raw, read_raw, reason
+from payaudit.io.readers import Raw, positional, read_raw, reason
 from payaudit.io.text import sha256
 from payaudit.schema import (
     BAD,
@@ -155,6 +155,18 @@ def canonical(table: str, path: Path, settings: Settings, sheet: str | None, wor
         if transcode or "utf-8" not in str(error).lower():
             break
     raise InputError(f"{path} cannot be read: {reason(error)}") from None
+
+
+def records_canonical(
+    table: str, frame: pl.LazyFrame, settings: Settings, path: Path
+) -> tuple[pl.LazyFrame, pl.DataFrame]:
+    """A typed table read by another engine (Spark), `_row` already numbered, as canonical():
+    (its canonical frame, lazy; its D011 issue)."""
+    headers = [c for c in frame.collect_schema().names() if c != "_row"]
+    columns = positional(headers)
+    raw = Raw(frame.rename(dict(zip(headers, columns, strict=True))), headers, columns, None)
+    selected = _selected(table, raw, settings, path)
+    return _canonical(table, selected, path), _header_issue(table, raw, settings, path)
 
 
 def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):

@@ -51,7 +51,7 @@ def _text_kind(path: Path) -> str | None:
     return TEXT_KINDS.get(suffixes[-1]) if suffixes else None
 
 
-def _positional(headers: list[str]) -> list[str]:
+def positional(headers: list[str]) -> list[str]:
     return [f"_c{n}" for n in range(len(headers))]
 
 
@@ -75,7 +75,7 @@ def _csv(path: Path, kind: str, is_header: Callable[[list[str]], bool]) -> Raw:
         raise InputError(f"{path} is empty: it has no header row.")
     found = next((n for n in filled if is_header(records[n])), filled[0])
     headers = records[found]
-    columns = _positional(headers)
+    columns = positional(headers)
     frame = pl.scan_csv(
         path,
         separator=separator,
@@ -200,7 +200,7 @@ def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_heade
 def _records(frame: pl.LazyFrame) -> Raw:
     """A typed table, its columns named by position: a header such as `_row` is data too."""
     headers = [c for c in frame.collect_schema().names() if c != BROKEN]
-    columns = _positional(headers)
+    columns = positional(headers)
     frame = frame.rename(dict(zip(headers, columns, strict=True)))
     return Raw(frame.with_row_index("_row", offset=1), headers, columns, None)
 

@@ -1,0 +1,432 @@
+"""The audit on Apache Spark: the same parts as on one machine, run as Spark tasks.
+
+Every table is read into canonical rows in Spark: Parquet files and catalog (Hive) tables by
+Spark itself, each row named by its file and row from Spark's `_metadata`; text and Excel
+exports (CSV, JSON, XLSX…) by payaudit's own reader inside a task, one file per task, from
+Spark's `binaryFile` source (any storage Spark reads), so that encodings, blank lines and
+surplus fields are treated exactly as on one machine. What spans parts is settled in Spark over
+the whole input: the part of each row, pmod(xxhash64(worker_id), N) (stable across versions,
+unlike Polars' hash), and the ids repeated anywhere (D004). The tables of a part are brought
+together as Arrow blobs (one per part and batch), grouped by part, and audited by the one
+engine-neutral `audit_part`; its outputs come back as Arrow blobs and are combined on the
+driver. This is the only module that imports pyspark."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import polars as pl
+import pyarrow as pa
+from pyspark import SparkConf, SparkContext
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import to_arrow_schema
+
+from payaudit.config import Settings
+from payaudit.contracts import contract
+from payaudit.dataset import Dataset, InputFile, empty_issues
+from payaudit.engine.context import data_days, whole_periods
+from payaudit.engine.parts import ORDERS_PER_PART, TEXT_BYTES_PER_ORDER, audit_part, combine
+from payaudit.engine.result import AuditResult
+from payaudit.errors import InputError
+from payaudit.io import assemble, canonical, find_files, read_table, records_canonical
+from payaudit.io.readers import PARQUET_MAGIC
+from payaudit.io.text import sha256
+from payaudit.rules.base import Rule
+from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, REPEAT
+
+PARTS_CONF = "spark.payaudit.ordersPerPart"  # orders per part, when the default does not suit
+_BLOB = "_part int, _table string, _blob binary"
+_OUT = "_kind string, _blob binary"
+_INPUTS = {"table": pl.String, "path": pl.String, "sha256": pl.String}
+_INPUTS |= dict.fromkeys(("rows_read", "rows_audited", "rows_rejected"), pl.Int64)
+_BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob", pa.binary())])
+
+
+def session() -> SparkSession:
+    """The running Spark session (spark-submit's), else a local one on every core."""
+    builder = SparkSession.builder.appName("payaudit")
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # under spark-submit: its --conf values readable
+        SparkContext._ensure_initialized()
+    else:  # local mode
+        builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
+        # The driver is the executor too: Spark's 1 GB default is short of one part's blobs.
+        builder = builder.config("spark.driver.memory", "4g")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the tasks' Python is ours
+    # As many Polars threads in a task as it has cores, unless told otherwise: Spark already
+    # runs a task per core.
+    conf, threads = SparkConf(), "spark.executorEnv.POLARS_MAX_THREADS"
+    if not conf.contains(threads):
+        builder = builder.config(threads, conf.get("spark.task.cpus", "1"))
+    os.environ.setdefault("POLARS_MAX_THREADS", conf.get("spark.task.cpus", "1"))  # local mode
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # no Java, or a JVM that cannot start
+        raise InputError(f"Spark could not start (it needs Java 17 or later): {exc}") from None
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    sink = pa.BufferOutputStream()
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _frame(blob: bytes) -> pl.DataFrame:
+    return pl.from_arrow(pa.ipc.open_stream(blob).read_all())
+
+
+def _schema(table: str) -> pl.Schema:
+    """A table's canonical columns as every source gives them to Spark."""
+    columns: dict[str, pl.DataType] = {}
+    for c in contract(table).columns:
+        columns[c.name] = DTYPES[c.type]
+        if c.type in PARSED:  # null where the cell parsed or the input lacks the column
+            columns[BAD + c.name] = pl.String
+    return pl.Schema(columns | {EXTRA: pl.String, "_path": pl.String, "_row": pl.Int64})
+
+
+def _arrow(frame: pl.DataFrame, table: str) -> list[pa.RecordBatch]:
+    """The frame in the table's canonical columns (null where it has none), as Spark expects."""
+    columns = [
+        pl.col(n).cast(t) if n in frame.columns else pl.lit(None, t).alias(n)
+        for n, t in _schema(table).items()
+    ]
+    return frame.select(columns).to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
+
+
+def _name(uri: str, labels: dict[str, str]) -> str:
+    """How reports name a file Spark gives as a URI, in whichever form: a local file by the
+    path given for it (`labels`: resolved path → path given), else by its resolved path; a
+    remote one as scheme://host/path."""
+    parsed = urlparse(uri)
+    path = unquote(parsed.path)
+    if parsed.scheme in ("", "file"):
+        local = str(Path(path).resolve())
+        return labels.get(local, local)
+    return f"{parsed.scheme}://{parsed.netloc}{path}"
+
+
+class _Sources:
+    """Every input as a Spark DataFrame of canonical rows, and the files behind them."""
+
+    def __init__(self, spark: SparkSession, settings: Settings, sheet: str | None):
+        self.spark, self.settings, self.sheet = spark, settings, sheet
+        self.labels: dict[str, str] = {}  # resolved local path → the path as given
+        self.files: dict[str, list[str]] = {}  # table → its files in input order, as labelled
+        self.digests: dict[str, str] = {}
+        self.frames: dict[str, list[DataFrame]] = {}
+        self.orders = 0  # the orders, exact for Parquet, else estimated from the size
+        self.notes: list[pl.DataFrame] = [empty_issues()]  # the loader's issues on whole files
+
+    def add(self, table: str, location: str, kind: str) -> None:
+        """kind: "parquet" (a file or folder), "table" (a catalog table) or "file" (anything
+        payaudit reads: CSV, JSON, Excel, gzipped text)."""
+        if kind == "file":
+            raw = self.spark.read.format("binaryFile").load(location)
+            frame = raw.select("path", "length", "content").mapInArrow(
+                functools.partial(_read_files, table, self.settings, self.sheet, self.labels),
+                _spark_schema(table),
+            )
+            if table == "orders":
+                size = raw.agg(F.sum("length")).first()[0] or 0
+                self.orders += size // TEXT_BYTES_PER_ORDER
+        else:
+            raw = (
+                self.spark.table(location) if kind == "table" else self.spark.read.parquet(location)
+            )
+            frame = self._canonical(table, raw, location)
+            if table == "orders":
+                self.orders += raw.count()  # Parquet keeps its row counts: no data is read
+        index = len(self.frames.get(table, []))
+        named = sorted(_name(f, self.labels) for f in raw.inputFiles())
+        self.files.setdefault(table, []).extend(n for n in named if n not in self.files[table])
+        self.frames.setdefault(table, []).append(frame.withColumn("_source", F.lit(index)))
+
+    def add_all(self, paths: list[Path], explicit: dict[str, Path], tables: dict[str, str]):
+        """Local files found as on one machine; then, per table, a catalog table (db.name) or
+        a URI: Parquet when its name ends in .parquet or .pq or is a folder's, else a file
+        payaudit reads."""
+        found = find_files(paths, explicit) if paths or explicit else {}
+        for table, table_files in found.items():
+            for path in table_files:
+                self.labels[str(path.resolve())] = str(path)
+                self.digests[str(path)] = sha256(path) if path.is_file() else ""
+                parquet = path.is_dir() or path.open("rb").read(4) == PARQUET_MAGIC
+                if not parquet:  # a header problem is told before any task starts
+                    with tempfile.TemporaryDirectory() as workdir:
+                        _, note = canonical(
+                            table, path, self.settings, self.sheet, Path(workdir),
+                            pl.LazyFrame.collect_schema,
+                        )  # fmt: skip
+                    self.notes.append(note)
+                self.add(table, str(path.resolve()), "parquet" if parquet else "file")
+        for table, name in tables.items():
+            last = name.rstrip("/").rsplit("/", 1)[-1]
+            parquet = last.endswith((".parquet", ".pq")) or "." not in last
+            kind = "table" if "://" not in name else "parquet" if parquet else "file"
+            self.add(table, name, kind)
+        for table_files in self.files.values():
+            for f in table_files:
+                self.digests.setdefault(f, "")  # files on remote storage are not hashed
+
+    def _canonical(self, table: str, raw: DataFrame, location: str) -> DataFrame:
+        """Spark's rows in canonical columns, with file and row from `_metadata`."""
+        empty = pl.from_arrow(to_arrow_schema(raw.schema).empty_table())
+        frame, note = records_canonical(
+            table,
+            empty.with_columns(_row=pl.lit(0, pl.Int64)).lazy(),
+            self.settings,
+            Path(location),
+        )
+        frame.collect_schema()  # a header problem is found here, before any task
+        self.notes.append(note.with_columns(path=pl.lit(self.labels.get(location, location))))
+        rows = raw.select(
+            *[F.col(f"`{name}`") for name in raw.columns],
+            F.col("_metadata.file_path").alias("_path"),
+            (F.col("_metadata.row_index") + 1).alias("_row"),
+        )
+        batches = functools.partial(_canonical_batches, table, self.settings, self.labels)
+        return rows.mapInArrow(batches, _spark_schema(table))
+
+
+_SPARK_TYPES = {pl.String: "string", pl.Int64: "bigint", pl.Float64: "double"}
+_SPARK_TYPES |= {pl.Boolean: "boolean", pl.Date: "date", pl.Datetime("us"): "timestamp_ntz"}
+
+
+def _spark_schema(table: str) -> str:
+    return ", ".join(f"`{n}` {_SPARK_TYPES[t]}" for n, t in _schema(table).items())
+
+
+def _read_files(table, settings, sheet, labels, batches: Iterator[pa.RecordBatch]):
+    """Each file of the batches read by payaudit's reader, in canonical rows."""
+    with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir:
+        for batch in batches:
+            for uri, content in zip(
+                batch.column("path").to_pylist(), batch.column("content").to_pylist(), strict=True
+            ):
+                label = _name(uri, labels)
+                copy = Path(workdir) / Path(urlparse(uri).path).name
+                copy.write_bytes(content)
+                try:
+                    frame, _ = read_table(table, copy, settings, sheet, Path(workdir))
+                except InputError as exc:
+                    raise InputError(str(exc).replace(str(copy), label)) from None
+                finally:
+                    copy.unlink()
+                yield from _arrow(frame.with_columns(_path=pl.lit(label)), table)
+
+
+def _canonical_batches(table, settings, labels, batches: Iterator[pa.RecordBatch]):
+    for batch in batches:
+        raw = pl.from_arrow(batch)
+        uris = raw.get_column("_path").unique()
+        names = {u: _name(u, labels) for u in uris}  # the batch's few files
+        paths = raw.get_column("_path").replace_strict(names, return_dtype=pl.String)
+        frame, _ = records_canonical(
+            table, raw.drop("_path").lazy(), settings, Path(paths[0] if len(paths) else "")
+        )
+        frame = frame.collect()
+        yield from _arrow(frame.with_columns(_path=paths), table)
+
+
+def _parted(table: str, frame: DataFrame, parts: int) -> DataFrame:
+    """The table's rows with their part and, for each unique column, whether the value was
+    seen earlier in the input (sources in order, then files, then rows)."""
+    frame = frame.withColumn("_part", F.expr(f"pmod(xxhash64(worker_id), {parts})").cast("int"))
+    order = F.struct("_source", "_path", "_row")
+    for c in contract(table).columns:
+        if not c.unique or c.name == "worker_id":
+            continue
+        key = F.col(f"`{c.name}`")
+        firsts = (
+            frame.where(key.isNotNull())
+            .groupBy(key.alias("_key"))
+            .agg(F.min(order).alias("_first"), F.count(F.lit(1)).alias("_n"))
+            .where(F.col("_n") > 1)
+            .drop("_n")
+        )
+        frame = frame.join(firsts, key == F.col("_key"), "left")
+        repeat = F.col("_first").isNotNull() & (order != F.col("_first"))
+        frame = frame.withColumn(REPEAT + c.name, repeat).drop("_key", "_first")
+    return frame
+
+
+def _blobs(table: str, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Each batch as one Arrow blob per part it holds."""
+    for batch in batches:
+        rows = pl.from_arrow(batch)
+        for (part,), frame in rows.partition_by("_part", as_dict=True).items():
+            blob = _ipc(frame.drop("_part"))
+            yield pa.RecordBatch.from_pydict(
+                {"_part": [part], "_table": [table], "_blob": [blob]}, schema=_BLOB_ARROW
+            )
+
+
+def _part_frames(rows: pa.Table, job: dict) -> dict[str, pl.DataFrame]:
+    """A part's canonical frames from its blobs, each table's rows in input order."""
+    frames = dict(job["whole"])
+    tables, blobs = rows.column("_table").to_pylist(), rows.column("_blob").to_pylist()
+    for table, columns in job["empty"].items():
+        found = [_frame(b) for t, b in zip(tables, blobs, strict=True) if t == table]
+        frame = pl.concat([columns, *found], how="diagonal_relaxed")
+        frames[table] = frame.sort("_source", "_path", "_row").drop("_source")
+    return frames
+
+
+def _days(job: dict, rows: pa.Table) -> pa.Table:
+    """The first and last day of the part's clean data."""
+    dataset = assemble(_part_frames(rows, job), job["files"], job["settings"], job["digests"])
+    first, last = data_days(dataset)
+    return pa.table(
+        {"first": pa.array([first], pa.date32()), "last": pa.array([last], pa.date32())}
+    )
+
+
+def _audit_frames(job: dict, frames: dict[str, pl.DataFrame]) -> AuditResult:
+    args = (job["files"], job["settings"], job["rules"], job["from"], job["to"], job["digests"])
+    return audit_part(frames, *args)
+
+
+def _audit(job: dict, rows: pa.Table) -> pa.Table:
+    """The part's audit, each of its outputs as an Arrow blob."""
+    outputs = _outputs(_audit_frames(job, _part_frames(rows, job)))
+    return pa.table({"_kind": [k for k, _ in outputs], "_blob": [_ipc(f) for _, f in outputs]})
+
+
+def _outputs(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
+    """What a part's audit hands back, as frames."""
+    inputs = pl.DataFrame([vars(f) for f in result.dataset.inputs], schema=_INPUTS)
+    meta = pl.DataFrame({"rule_pack": [result.rule_pack], "warnings": [result.warnings]})
+    found = [
+        ("findings", result.findings),
+        ("workers", result.workers),
+        ("daily", result.daily),
+        ("parameters", result.parameters),
+        ("issues", result.dataset.issues),
+        ("inputs", inputs),
+    ]
+    roster = result.dataset.frames.get("workers")
+    return found + ([("roster", roster)] if roster is not None else []) + [("meta", meta)]
+
+
+def _result(
+    outputs: dict[str, pl.DataFrame], settings: Settings, rules: list[type[Rule]]
+) -> AuditResult:
+    meta = outputs["meta"]
+    roster = outputs.get("roster")
+    dataset = Dataset(
+        frames={"workers": roster} if roster is not None else {},
+        inputs=[InputFile(**row) for row in outputs["inputs"].iter_rows(named=True)],
+        issues=outputs["issues"],
+    )
+    return AuditResult(
+        findings=outputs["findings"],
+        workers=outputs["workers"],
+        daily=outputs["daily"],
+        parameters=outputs["parameters"],
+        dataset=dataset,
+        settings=settings,
+        rule_pack=meta["rule_pack"][0],
+        rules=[r.code for r in rules],
+        warnings=meta["warnings"][0].to_list(),
+        manifest={"jurisdiction": settings.jurisdiction},
+    )
+
+
+def _group(blobs: DataFrame, job: dict, func, schema: str) -> list:
+    """func(job, a part's rows) on every part, grouped by part in Spark; its rows collected."""
+
+    def run(rows: pa.Table) -> pa.Table:  # Spark tells the function's kind by its hints
+        return func(job, rows)
+
+    # Streamed a partition at a time: the driver never holds every part's outputs twice.
+    return list(blobs.groupBy("_part").applyInArrow(run, schema).toLocalIterator())
+
+
+def _collected(frame: DataFrame, table: str) -> pl.DataFrame:
+    """A small table's canonical rows on the driver, as Arrow."""
+    batches = frame.drop("_source").mapInArrow(_blob_of, "_blob binary")
+    found = [_frame(row[0]) for row in batches.collect()]
+    return pl.concat([pl.DataFrame(schema=_schema(table)), *found], how="diagonal_relaxed")
+
+
+def _blob_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        yield pa.RecordBatch.from_pydict({"_blob": [_ipc(pl.from_arrow(batch))]})
+
+
+def audit_spark(
+    paths: list[Path],
+    explicit: dict[str, Path],
+    tables: dict[str, str],
+    settings: Settings,
+    rules: list[type[Rule]],
+    sheet: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    orders_per_part: int | None = None,
+    status: Callable[[str], object] = lambda _: None,
+    spark: SparkSession | None = None,
+) -> AuditResult:
+    """The audit of local files (`paths`, `explicit` as on one machine) and of `tables`
+    (table → a catalog table db.name, or a URI Spark reads: hdfs://…, s3a://…) in parts run
+    as Spark tasks: the findings, data issues and row counts of the audit on one machine."""
+    status("Starting Spark…")
+    spark = spark or session()
+    sources = _Sources(spark, settings, sheet)
+    sources.add_all(paths, explicit, tables)
+    per_part = orders_per_part or int(spark.conf.get(PARTS_CONF, str(ORDERS_PER_PART)))
+    parts = max(spark.sparkContext.defaultParallelism, math.ceil(sources.orders / per_part))
+    status(f"Auditing in {parts} parts on Spark…")
+    job = {"empty": {}, "whole": {}, "files": sources.files, "settings": settings}
+    job |= {"digests": sources.digests, "rules": rules}
+    blobs = []
+    for table, frames in sources.frames.items():
+        frame = functools.reduce(DataFrame.unionByName, frames)
+        if "worker_id" not in contract(table).names:  # a small table every part gets whole
+            job["whole"][table] = _collected(frame, table)
+            continue
+        parted = _parted(table, frame, parts)
+        job["empty"][table] = pl.from_arrow(
+            to_arrow_schema(parted.drop("_part").schema).empty_table()
+        )
+        blobs.append(parted.mapInArrow(functools.partial(_blobs, table), _BLOB))
+    union = functools.reduce(DataFrame.union, blobs).persist() if blobs else None
+    try:
+        if union and (date_from is None or date_to is None):
+            days = _group(union, job, _days, "first date, last date")
+            today = date.today()
+            first = min((r[0] for r in days if r[0]), default=today)
+            last = max((r[1] for r in days if r[1]), default=today)
+            start, end = whole_periods(first, last, settings.period)
+            date_from, date_to = date_from or start, date_to or end
+        job |= {"from": date_from, "to": date_to}
+        rows = _group(union, job, _audit, _OUT) if union else []
+        parts_audited = union.select("_part").distinct().count() if union else 0
+    finally:
+        if union:
+            union.unpersist()
+    outputs: list[dict[str, pl.DataFrame]] = []
+    for kind, blob in rows:  # each part's outputs in a run, findings first
+        outputs += [{}] if kind == "findings" else []
+        outputs[-1][kind] = _frame(blob)
+    if len(outputs) != parts_audited or not all("meta" in o for o in outputs):  # meta: last
+        raise InputError("Spark returned part of the audit only: give the driver more memory.")
+    if not outputs:  # no rows anywhere: the audit of empty tables
+        return _audit_frames(job, _part_frames(pa.table({"_table": [], "_blob": []}), job))
+    result = combine([_result(o, settings, rules) for o in outputs], sources.files)
+    issues = pl.concat([*sources.notes, result.dataset.issues])  # first, as on one machine
+    return dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, issues=issues))
