@@ -120,8 +120,12 @@ def check(
     platform: Annotated[str | None, typer.Option(help="Platform when orders name none.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    timings: Annotated[
+        bool, typer.Option(help="Wall time and peak memory per phase, on stderr and in reports.")
+    ] = False,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
+    from payaudit import timings as clock
     from payaudit.engine.parts import audit_files
     from payaudit.report import ReportOptions, emit
     from payaudit.rules import select_rules
@@ -147,6 +151,7 @@ def check(
     first, last = _date(date_from, "--from"), _date(date_to, "--to")
     if first and last and first > last:
         raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
+    recorder = clock.start(timings)
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
         result = audit_files(
             list(paths or []), explicit, settings, rules, sheet, first, last, status=status.update
@@ -158,7 +163,12 @@ def check(
         quiet=quiet,
         verbose=verbose,
     )
-    emit(result, list(formats or ["table"]), output, options, err)
+    if recorder:  # the phases before the reports: a report cannot hold its own writing time
+        result.manifest["timings"] = recorder.as_list()
+    with clock.phase("reports"):
+        emit(result, list(formats or ["table"]), output, options, err)
+    if recorder:
+        err.print("\n".join(recorder.lines()), markup=False, highlight=False)
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 
