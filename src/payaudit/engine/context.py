@@ -76,18 +76,9 @@ class AuditContext:
         chosen = self.workers.filter(pl.col("category").is_in(categories)).select("worker_id")
         return frame.join(chosen, on="worker_id", how="semi")
 
-    @cached_property
+    @property
     def merged(self) -> pl.LazyFrame:
-        counted = self.shifts
-        if self.settings.basis != "online":
-            counted = counted.filter(pl.col("kind") == "required")
-        intervals = pl.concat(
-            [
-                self.orders.select("worker_id", start="accepted_at", end="completed_at"),
-                counted.select("worker_id", "start", "end"),
-            ]
-        )
-        return worktime.merge_intervals(intervals).collect().lazy()
+        return self._working_time[0]
 
     @cached_property
     def daily(self) -> pl.LazyFrame:
@@ -134,8 +125,16 @@ class AuditContext:
         )
         return days.join(ids, on=["worker_id", "date"], how="left", maintain_order="left")
 
-    @cached_property
+    @property
     def stretches(self) -> pl.LazyFrame:
+        return self._working_time[1]
+
+    @cached_property
+    def _working_time(self) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+        """`merged` and `stretches`, from one sort of the orders and the online time."""
+        counted = self.shifts
+        if self.settings.basis != "online":
+            counted = counted.filter(pl.col("kind") == "required")
         days = self.pack.asof(self.calendar.select("date"), "min_break_minutes", out="minutes")
         breaks = days.collect().get_column("minutes").unique()
         orders, minutes = self.orders, pl.lit(breaks[0])
@@ -143,7 +142,8 @@ class AuditContext:
             orders = self.pack.asof(orders, "min_break_minutes", out="min_break")
             minutes = pl.col("min_break")
         min_break = (minutes * 60).round().cast(pl.Int64)
-        return worktime.stretches(orders, min_break).collect().lazy()
+        found = worktime.merged_and_stretches(orders, counted, min_break)
+        return tuple(frame.lazy() for frame in pl.collect_all(found))
 
 
 def data_span(dataset: Dataset) -> tuple[date, date]:
