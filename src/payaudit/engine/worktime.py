@@ -1,9 +1,9 @@
 """Working time (SPEC §3, 人社厅发〔2023〕50号 第4–5条) as lazy-frame functions.
 
 Every function takes and returns lazy frames and works on whole frames (one sort and linear
-scans for runs of intervals, see _runs): no Python loop over rows or workers. Times are naive
-local datetimes; durations are whole seconds (Int64), so that money computed from them stays
-exact.
+scans for runs of intervals, see _ordered and _runs): no Python loop over rows or workers.
+Times are naive local datetimes; durations are whole seconds (Int64), so that money computed
+from them stays exact.
 """
 
 from __future__ import annotations
