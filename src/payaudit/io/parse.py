@@ -36,9 +36,9 @@ def text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype.is_float():
         whole = raw.cast(pl.Int64, strict=False)
         value = pl.when(raw == whole).then(whole.cast(pl.String)).otherwise(raw.cast(pl.String))
-        return pl.when(value != "").then(value)
-    # One trim, not one per branch of a when/then.
-    return raw.cast(pl.String, strict=False).str.strip_chars().replace("", None)
+    else:
+        value = raw.cast(pl.String, strict=False).str.strip_chars()
+    return pl.when(value != "").then(value)
 
 
 def _local(moment: pl.Expr) -> pl.Expr:
