@@ -1,12 +1,16 @@
-"""`make bench`: time `payaudit check` against a hand-written DuckDB baseline (issue 7).
+"""`make bench`: time `payaudit check` against a hand-written DuckDB baseline (issues 7, 17).
 
 Generates (once, cached in bench/data/ by size and seed) synthetic exports of about 1M and 10M
 orders as Parquet and CSV, and 100M as Parquet, with `payaudit sample`'s generator (100M takes
 about 3 minutes and 1 GB of disk; 100M orders are audited in parts by worker, see
-src/payaudit/partition.py), runs `payaudit check` on each as a
-subprocess and bench/baseline.sql (MW001, FT001, FT002 in DuckDB) likewise, measures wall time and
-peak RSS of each child, checks both against the truth file, prints the ratios against the targets
-and writes bench/results.md.
+src/payaudit/engine/parts.py), plus a harder variant of the Parquet exports ("hard": HARD_SHARE %
+of the orders end 30 to 150 minutes later, so they reach over the next ones: long stretches and
+days, many findings). Runs `payaudit check --timings` (every rule, the JSON report) on each as a
+subprocess and bench/baseline.sql (MW001, FT001, FT002 in DuckDB) likewise, one after the other
+in each repetition so that both see the same load; measures wall time and peak RSS of each child
+and the phases payaudit reports; checks both against the truth file (the hard variant has none:
+there they are checked against each other), takes a checksum of the findings, prints the ratios
+against the targets and writes bench/results.md.
 
     python bench/run.py [--sizes 1M,10M,100M] [--quick] [--seed 1]
 """
@@ -14,10 +18,13 @@ and writes bench/results.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,10 +39,17 @@ DATA = BENCH / "data"
 DAYS = 30
 ORDERS_PER_WORKER = 227  # measured: orders per worker over 30 days from 2025-01-01
 SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
+VARIANTS = ("parquet", "csv", "hard")
 FORMATS = {"100M": ("parquet",)}  # as CSV, 100M orders would take 10 GB of disk
 RUNS = {"100k": 3, "1M": 3, "10M": 3}  # 100M once: it takes minutes
+HARD_SHARE = 15  # percent of the orders made to end later in the hard variant
+# Checksums of the findings on the 1M exports before issue 17's speed-ups (commit ad9be27,
+# polars 2.1.0, which makes the hard variant): a faster audit must find exactly the same. A
+# change of a rule changes them.
+FINDINGS_BEFORE = {("1M", "parquet"): "e7def01aaf59635b", ("1M", "hard"): "b7c0e2f4082247aa"}
+_TIMING = re.compile(r"^timing: (.+?)\s+([\d.]+) s\s+(\d+) MiB peak$", re.M)
 AUDITED = ("MW001", "HP001", "FT001", "FT002")
-BASELINE_RULES = ("MW001", "FT001", "FT002")
+BASELINE = ("MW001", "FT001", "FT002")
 KEYS = ["rule", "worker_id", "period_start", "period_end"]
 
 
@@ -53,18 +67,33 @@ def measure(command: list[str], log: Path, ok: tuple[int, ...] = (0,)) -> dict:
     return {"wall": wall, "rss_mib": usage.ru_maxrss / 1024}
 
 
-def repeated(label: str, command: list[str], log: Path, ok: tuple[int, ...] = (0,)) -> dict:
-    """The median wall time and the largest peak RSS of RUNS[label] runs: one run on this
-    shared 2-core machine can be off by a third."""
-    runs = [measure(command, log, ok) for _ in range(RUNS.get(label, 1))]
+def side_by_side(label: str, ours: list[str], base: list[str], logs: tuple[Path, Path]) -> dict:
+    """RUNS[label] repetitions of payaudit then the baseline, back to back so that both see
+    the same load on this shared machine (one run can be off by a third): the median wall
+    time of each, the median of the per-repetition ratios, the largest peak RSS of each, and
+    the median seconds and largest peak of each phase payaudit reported."""
+    pairs, phases = [], {}
+    for _ in range(RUNS.get(label, 1)):
+        pairs.append((measure(ours, logs[0], (0, 1)), measure(base, logs[1])))
+        for name, seconds, mib in _TIMING.findall(logs[0].read_text(errors="replace")):
+            phases.setdefault(name, []).append((float(seconds), int(mib)))
     return {
-        "wall": statistics.median(r["wall"] for r in runs),
-        "rss_mib": max(r["rss_mib"] for r in runs),
+        "payaudit_s": statistics.median(o["wall"] for o, _ in pairs),
+        "payaudit_rss_mib": max(o["rss_mib"] for o, _ in pairs),
+        "baseline_s": statistics.median(b["wall"] for _, b in pairs),
+        "baseline_rss_mib": max(b["rss_mib"] for _, b in pairs),
+        "ratio": statistics.median(o["wall"] / b["wall"] for o, b in pairs),
+        "phases": {
+            name: (statistics.median(s for s, _ in runs), max(m for _, m in runs))
+            for name, runs in phases.items()
+        },
     }
 
 
 def dataset(label: str, fmt: str, seed: int) -> tuple[Path, dict]:
     """The cached folder of exports for a size and format, generated (and timed) when missing."""
+    if fmt == "hard":
+        return harder(label, seed)
     workers = math.ceil(SIZES[label] / ORDERS_PER_WORKER)
     folder = DATA / f"{label}-w{workers}-d{DAYS}-s{seed}" / fmt
     done = folder / "summary.json"
@@ -76,7 +105,43 @@ def dataset(label: str, fmt: str, seed: int) -> tuple[Path, dict]:
                        folder.parent / f"generate-{fmt}.log")  # fmt: skip
         summary = json.loads(done.read_text()) | {"generate": took}
         done.write_text(json.dumps(summary, ensure_ascii=False, indent=1))
+    summary = json.loads(done.read_text())
+    if "overlapping" not in summary:  # data made before it was measured
+        summary["overlapping"] = overlapping(folder / f"orders.{fmt}")
+        done.write_text(json.dumps(summary, ensure_ascii=False, indent=1))
+    return folder, summary
+
+
+def harder(label: str, seed: int) -> tuple[Path, dict]:
+    """The Parquet exports with HARD_SHARE % of the orders (chosen by a hash of their id) ending
+    30 to 150 minutes later: they reach over the orders after them, fill the breaks and make
+    long stretches and days, so findings of FT001, FT002 and MW001 are many."""
+    source, summary = dataset(label, "parquet", seed)
+    folder = source.parent / "hard"
+    done = folder / "summary.json"
+    if not done.exists():
+        print(f"making the hard variant of {label} in {folder} …", flush=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in ("shifts", "payouts", "workers", "weather"):
+            shutil.copyfile(source / f"{table}.parquet", folder / f"{table}.parquet")
+        order = pl.col("order_id")
+        chosen = order.hash(seed) % 100 < HARD_SHARE
+        later = pl.duration(minutes=30 + (order.hash(seed + 1) % 121).cast(pl.Int64))
+        end = pl.when(chosen).then(pl.col("completed_at") + later).otherwise("completed_at")
+        orders = pl.scan_parquet(source / "orders.parquet").with_columns(completed_at=end)
+        orders.sink_parquet(folder / "orders.parquet")
+        made = {"rows": summary["rows"], "overlapping": overlapping(folder / "orders.parquet")}
+        done.write_text(json.dumps(made, ensure_ascii=False, indent=1))
     return folder, json.loads(done.read_text())
+
+
+def overlapping(orders: Path) -> float:
+    """The share of orders accepted before the worker's previous order (by acceptance) ends."""
+    if orders.suffix != ".parquet":
+        return float("nan")
+    previous = pl.col("completed_at").shift(1).over("worker_id", order_by="accepted_at")
+    share = pl.scan_parquet(orders).select((pl.col("accepted_at") < previous).mean())
+    return share.collect().item()
 
 
 def generate(folder: Path, workers: int, fmt: str, seed: int) -> None:
@@ -111,7 +176,7 @@ def baseline(folder: Path, fmt: str) -> None:
             f"read_csv('{folder / f'{t}.csv'}', header = true"
             + (f", types = {money})" if t == "orders" else ")")
         ),
-    }[fmt]
+    }["csv" if fmt == "csv" else "parquet"]
     tables = {t: read(t) for t in ("orders", "shifts", "workers")}
     script = (BENCH / "baseline.sql").read_text().format(**tables)
     statements = [s for s in script.split(";") if s.strip()]
@@ -120,47 +185,57 @@ def baseline(folder: Path, fmt: str) -> None:
     con.sql(statements[-1]).pl().write_csv(folder.parent / f"baseline-{fmt}.csv")
 
 
-def agreement(found: pl.DataFrame, folder: Path, rules: tuple[str, ...]) -> str:
-    """Whether findings of the given rules are exactly the truth file's labelled set."""
+def agreement(found: pl.DataFrame, expected: pl.DataFrame, rules: tuple[str, ...]) -> str:
+    """Whether the findings of the given rules are exactly the expected set (MW001 periods
+    widened to whole months, as truth.csv labels them)."""
     from payaudit.sample import whole_months
 
-    truth = pl.read_csv(folder / "truth.csv", try_parse_dates=True)
-    truth = truth.filter(pl.col("rule").is_in(rules)).select(KEYS)
-    found = whole_months(found.filter(pl.col("rule").is_in(rules)).select(KEYS))
-    missing = truth.join(found, on=KEYS, how="anti").height
-    extra = found.join(truth, on=KEYS, how="anti").height
-    return "exact" if missing == extra == 0 else f"{missing} missing, {extra} unlabelled"
+    found, expected = (
+        whole_months(f.filter(pl.col("rule").is_in(rules)).select(KEYS)) for f in (found, expected)
+    )
+    missing = expected.join(found, on=KEYS, how="anti").height
+    extra = found.join(expected, on=KEYS, how="anti").height
+    return "exact" if missing == extra == 0 else f"{missing} missing, {extra} unexpected"
+
+
+def checksum(findings: list[dict]) -> str:
+    """The findings as reported, every field: equal checksums, equal findings. Taken over the
+    sorted findings: before issue 17 two findings of one worker, day and rule could come in
+    either order."""
+    lines = sorted(json.dumps(f, sort_keys=True, ensure_ascii=False) for f in findings)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
 def run(label: str, fmt: str, seed: int) -> dict:
     folder, summary = dataset(label, fmt, seed)
     orders = summary["rows"]["orders"]
-    print(f"{label} {fmt}: payaudit check …", flush=True)
+    print(f"{label} {fmt}: payaudit check and the DuckDB baseline …", flush=True)
     report = folder.parent / f"report-{fmt}.json"
     payaudit = Path(sys.executable).with_name("payaudit")
     check = [str(payaudit), "check", str(folder), "--format", "json", "--output", str(report)]
-    check += ["--fail-on", "never", "--quiet"]
-    ours = repeated(label, check, report.with_suffix(".log"), (0, 1))
+    check += ["--fail-on", "never", "--quiet", "--timings"]
+    base = [sys.executable, __file__, "--baseline", str(folder), "--format", fmt]
+    logs = (report.with_suffix(".log"), folder.parent / f"baseline-{fmt}.log")
+    timed = side_by_side(label, check, base, logs)
     findings = json.loads(report.read_text())["findings"]
     found = pl.from_dicts(findings, schema=dict.fromkeys(KEYS, pl.String))
     found = found.with_columns(pl.col("period_start", "period_end").str.to_date())
-    print(f"{label} {fmt}: DuckDB baseline …", flush=True)
-    command = [sys.executable, __file__, "--baseline", str(folder), "--format", fmt]
-    base = repeated(label, command, folder.parent / f"baseline-{fmt}.log")
     base_found = pl.read_csv(folder.parent / f"baseline-{fmt}.csv", try_parse_dates=True)
+    truth = folder / "truth.csv"
+    truth = pl.read_csv(truth, try_parse_dates=True) if truth.exists() else None
     made = summary.get("generate", {})
     return {
         "size": label,
         "format": fmt,
         "orders": orders,
-        "payaudit_s": ours["wall"],
-        "payaudit_rss_mib": ours["rss_mib"],
-        "orders_per_s": orders / ours["wall"],
-        "baseline_s": base["wall"],
-        "baseline_rss_mib": base["rss_mib"],
-        "ratio": ours["wall"] / base["wall"],
-        "payaudit_vs_truth": agreement(found, folder, AUDITED),
-        "baseline_vs_truth": agreement(base_found, folder, BASELINE_RULES),
+        "overlapping": summary.get("overlapping", float("nan")),
+        "findings": len(findings),
+        "checksum": checksum(findings),
+        **timed,
+        "orders_per_s": orders / timed["payaudit_s"],
+        "payaudit_vs_truth": agreement(found, truth, AUDITED) if truth is not None else "—",
+        "baseline_vs_truth": agreement(base_found, truth, BASELINE) if truth is not None else "—",
+        "payaudit_vs_baseline": agreement(found, base_found, BASELINE),
         "generate_s": made.get("wall", float("nan")),
         "generate_rss_mib": made.get("rss_mib", float("nan")),
         "disk_mib": sum(p.stat().st_size for p in folder.iterdir()) / 2**20,
@@ -168,19 +243,26 @@ def run(label: str, fmt: str, seed: int) -> dict:
 
 
 def verdicts(rows: list[dict]) -> list[str]:
-    """The issue's targets (on 10M orders), each met or missed."""
+    """The targets of issue 17, each met or missed."""
     by = {(r["size"], r["format"]): r for r in rows}
     lines = []
-    if ("10M", "parquet") in by:
-        p = by["10M", "parquet"]
-        lines.append(_verdict("10M Parquet: payaudit / baseline", p["ratio"], 1.5))
-        lines.append(_verdict("10M Parquet: peak RSS GiB", p["payaudit_rss_mib"] / 1024, 4))
-        if ("10M", "csv") in by:
-            ratio = by["10M", "csv"]["payaudit_s"] / p["payaudit_s"]
-            lines.append(_verdict("10M CSV / Parquet wall time", ratio, 2))
+    for fmt in ("parquet", "hard"):
+        if ("10M", fmt) in by:
+            r = by["10M", fmt]
+            lines.append(_verdict(f"10M {fmt}: payaudit / baseline", r["ratio"], 1.0))
+            lines.append(_verdict(f"10M {fmt}: peak RSS GiB", r["payaudit_rss_mib"] / 1024, 3))
+    if ("10M", "parquet") in by and ("10M", "csv") in by:
+        ratio = by["10M", "csv"]["payaudit_s"] / by["10M", "parquet"]["payaudit_s"]
+        lines.append(_verdict("10M CSV / Parquet wall time", ratio, 1.5))
     if ("100M", "parquet") in by:
-        big = by["100M", "parquet"]["payaudit_rss_mib"] / 1024
-        lines.append(_verdict("100M Parquet (in parts by worker): peak RSS GiB", big, 4))
+        r = by["100M", "parquet"]
+        lines.append(_verdict("100M parquet: payaudit / baseline", r["ratio"], 1.2))
+        lines.append(_verdict("100M parquet: peak RSS GiB", r["payaudit_rss_mib"] / 1024, 4))
+    for (size, fmt), before in FINDINGS_BEFORE.items():
+        if (size, fmt) in by:
+            now = by[size, fmt]["checksum"]
+            same = "identical" if now == before else "DIFFERENT"
+            lines.append(f"{size} {fmt}: findings checksum {now}, before {before}: {same}")
     return lines
 
 
@@ -190,12 +272,31 @@ def _verdict(what: str, value: float, limit: float) -> str:
 
 def _line(r: dict) -> str:
     return (
-        f"{r['size']:>4} {r['format']:<7} {r['orders']:>11,} orders  payaudit "
-        f"{r['payaudit_s']:7.1f} s {r['payaudit_rss_mib']:6.0f} MiB {r['orders_per_s']:>9,.0f}/s"
+        f"{r['size']:>4} {r['format']:<7} {r['orders']:>11,} orders {r['findings']:>8,} findings"
+        f"  payaudit {r['payaudit_s']:7.1f} s {r['payaudit_rss_mib']:6.0f} MiB"
         f"  baseline {r['baseline_s']:6.1f} s {r['baseline_rss_mib']:5.0f} MiB  ratio "
         f"{r['ratio']:5.2f}  vs truth: payaudit {r['payaudit_vs_truth']}, baseline "
-        f"{r['baseline_vs_truth']}"
+        f"{r['baseline_vs_truth']}; payaudit vs baseline {r['payaudit_vs_baseline']}"
     )
+
+
+def _share(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.0%}"
+
+
+def _phases(rows: list[dict]) -> list[str]:
+    """Seconds and peak MiB per phase (medians of the runs' seconds), a column per run."""
+    names = list(dict.fromkeys(name for r in rows for name in r["phases"]))
+
+    def cell(r: dict, name: str) -> str:
+        seconds, mib = r["phases"].get(name, (math.nan, 0))
+        return "—" if math.isnan(seconds) else f"{seconds:.2f} s, {mib} MiB"
+
+    return [
+        "| phase | " + " | ".join(f"{r['size']} {r['format']}" for r in rows) + " |",
+        "|---|" + "---:|" * len(rows),
+        *(f"| {n} | " + " | ".join(cell(r, n) for r in rows) + " |" for n in names),
+    ]
 
 
 def write_results(rows: list[dict], seed: int) -> None:
@@ -204,25 +305,39 @@ def write_results(rows: list[dict], seed: int) -> None:
         "",
         f"`make bench` on {date.today()}: {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, polars {pl.__version__}. Data: `payaudit sample`, "
-        f"{DAYS} days from 2025-01-01 (元旦 and 春节 included), seed {seed}. Wall time of the "
-        "whole process (start-up and loading included), the median of 3 runs up to 10M; peak RSS "
-        "of that process, the largest of the runs. Other work on "
-        "the machine at the same time makes the times noisy.",
+        f"{DAYS} days from 2025-01-01 (元旦 and 春节 included), seed {seed}; `hard`: the Parquet "
+        f"exports with {HARD_SHARE} % of the orders ending 30–150 minutes later. `payaudit check` "
+        "runs every rule, validation and the JSON report; the baseline MW001, FT001 and FT002. "
+        "Wall time of the whole process (start-up and loading included); in each of 3 "
+        "repetitions up to 10M payaudit and the baseline run back to back: the median of each, "
+        "the median of the repetitions' ratios; peak RSS of each process, the largest of the "
+        "runs. Other work on the machine at the same time makes the times noisy.",
         "",
-        "| size | format | orders | payaudit s | peak RSS MiB | orders/s | DuckDB baseline s "
-        "| baseline RSS MiB | payaudit / baseline | payaudit vs truth | baseline vs truth |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| size | format | orders | accepted before the previous ends | findings "
+        "| payaudit s | peak RSS MiB | orders/s | DuckDB baseline s | baseline RSS MiB "
+        "| payaudit / baseline | payaudit vs truth | baseline vs truth | payaudit vs baseline "
+        "(MW001, FT001, FT002) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
         *(
-            f"| {r['size']} | {r['format']} | {r['orders']:,} | {r['payaudit_s']:.1f} | "
-            f"{r['payaudit_rss_mib']:.0f} | {r['orders_per_s']:,.0f} | {r['baseline_s']:.1f} | "
-            f"{r['baseline_rss_mib']:.0f} | {r['ratio']:.2f} | {r['payaudit_vs_truth']} | "
-            f"{r['baseline_vs_truth']} |"
+            f"| {r['size']} | {r['format']} | {r['orders']:,} | {_share(r['overlapping'])} | "
+            f"{r['findings']:,} | {r['payaudit_s']:.1f} | {r['payaudit_rss_mib']:.0f} | "
+            f"{r['orders_per_s']:,.0f} | {r['baseline_s']:.1f} | {r['baseline_rss_mib']:.0f} | "
+            f"{r['ratio']:.2f} | {r['payaudit_vs_truth']} | {r['baseline_vs_truth']} | "
+            f"{r['payaudit_vs_baseline']} |"
             for r in rows
         ),
         "",
-        "Targets (issue 7):",
+        "Targets (issue 17):",
         "",
         *(f"- {line}" for line in verdicts(rows) or ["10M was not run"]),
+        "",
+        "Findings checksums (sha256 of the reported findings, every field):",
+        "",
+        *(f"- {r['size']} {r['format']}: {r['checksum']}" for r in rows),
+        "",
+        "Phases (`payaudit check --timings`: median seconds, largest peak RSS):",
+        "",
+        *_phases(rows),
         "",
         "Generation (`write_sample`, when the data was first made; cached since):",
         "",
@@ -233,6 +348,7 @@ def write_results(rows: list[dict], seed: int) -> None:
             f"{r['orders'] / r['generate_s']:,.0f} | {r['generate_rss_mib']:.0f} | "
             f"{r['disk_mib']:.0f} |"
             for r in rows
+            if r["format"] != "hard"
         ),
     ]
     (BENCH / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -245,6 +361,9 @@ def main() -> None:
         "--sizes", default="1M,10M,100M", help=f"comma-separated: {', '.join(SIZES)}"
     )
     parser.add_argument("--quick", action="store_true", help="100k orders only (a smoke run)")
+    parser.add_argument(
+        "--formats", default=",".join(VARIANTS), help="comma-separated: parquet, csv, hard"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--baseline", type=Path, help=argparse.SUPPRESS)
@@ -261,7 +380,8 @@ def main() -> None:
         parser.error(f"unknown size {unknown[0]}; choose from {', '.join(SIZES)}")
     rows = []
     for label in labels:
-        for fmt in FORMATS.get(label, ("parquet", "csv")):
+        chosen = [f.strip() for f in args.formats.split(",")]
+        for fmt in [f for f in FORMATS.get(label, VARIANTS) if f in chosen]:
             rows.append(run(label, fmt, args.seed))
             print(_line(rows[-1]), flush=True)
     print("", *verdicts(rows), sep="\n")

@@ -179,8 +179,12 @@ def check(
         "With --engine spark: TABLE=db.name or TABLE=URI (hdfs://, s3a://…).",
         kind=list[str],
     ) = None,
+    timings: Annotated[
+        bool, typer.Option(help="Wall time and peak memory per phase, on stderr and in reports.")
+    ] = False,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
+    from payaudit import timings as clock
     from payaudit.engine.gate import apply_gate, read_baseline
     from payaudit.engine.parts import audit_files
     from payaudit.report import ReportOptions, emit
@@ -211,6 +215,7 @@ def check(
     known = read_baseline(baseline) if baseline else None  # a bad baseline fails before the audit
     engine = engine or "local"
     tables = _tables(table or [], engine)
+    recorder = clock.start(timings)
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
         if engine == "spark":
             result = _spark().audit_spark(
@@ -231,7 +236,10 @@ def check(
         verbose=verbose,
         labels=labels,
     )
-    emit(result, list(formats or []), output, options, err, summary_to_stdout=True)
+    if recorder:  # the phases before the reports: a report cannot hold its own writing time
+        result.manifest["timings"] = recorder.as_list()
+    with clock.phase("reports"):
+        emit(result, list(formats or []), output, options, err, summary_to_stdout=True)
     if statements is not None:
         from payaudit.i18n import t
         from payaudit.report.statements import write_statements
@@ -240,6 +248,8 @@ def check(
         if not quiet:
             text = t("statements_written", settings.lang, n=len(written), folder=statements)
             err.print(text, markup=False, highlight=False)
+    if recorder:
+        err.print("\n".join(recorder.lines()), markup=False, highlight=False)
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 

@@ -107,25 +107,16 @@ class AuditContext:
             shifts=kept(self.shifts, (pl.col("end") - _US).dt.date()),
             payouts=kept(self.payouts, pl.col("period_end")),
         )
+        merged, stretches = self._working_time
         ctx.__dict__.update(
-            merged=self.merged,
+            _working_time=(merged, kept(stretches, pl.col("date"))),
             daily=kept(self.daily, pl.col("date")),
-            stretches=kept(self.stretches, pl.col("date")),
         )
         return ctx
 
-    @cached_property
+    @property
     def merged(self) -> pl.LazyFrame:
-        counted = self.shifts
-        if self.settings.basis != "online":
-            counted = counted.filter(pl.col("kind") == "required")
-        intervals = pl.concat(
-            [
-                self.orders.select("worker_id", start="accepted_at", end="completed_at"),
-                counted.select("worker_id", "start", "end"),
-            ]
-        )
-        return worktime.merge_intervals(intervals).collect().lazy()
+        return self._working_time[0]
 
     @cached_property
     def daily(self) -> pl.LazyFrame:
@@ -176,8 +167,16 @@ class AuditContext:
         )
         return days.join(ids, on=["worker_id", "date"], how="left", maintain_order="left")
 
-    @cached_property
+    @property
     def stretches(self) -> pl.LazyFrame:
+        return self._working_time[1]
+
+    @cached_property
+    def _working_time(self) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+        """`merged` and `stretches`, from one sort of the orders and the online time."""
+        counted = self.shifts
+        if self.settings.basis != "online":
+            counted = counted.filter(pl.col("kind") == "required")
         days = self.pack.asof(self.calendar.select("date"), "min_break_minutes", out="minutes")
         breaks = days.collect().get_column("minutes").unique()
         orders, minutes = self.orders, pl.lit(breaks[0])
@@ -185,7 +184,8 @@ class AuditContext:
             orders = self.pack.asof(orders, "min_break_minutes", out="min_break")
             minutes = pl.col("min_break")
         min_break = (minutes * 60).round().cast(pl.Int64)
-        return worktime.stretches(orders, min_break).collect().lazy()
+        found = worktime.merged_and_stretches(orders, counted, min_break)
+        return tuple(frame.lazy() for frame in pl.collect_all(found))
 
 
 def data_span(dataset: Dataset) -> tuple[date, date]:

@@ -24,7 +24,9 @@ FINDING_SCHEMA: dict[str, pl.DataType] = {
 }
 
 SEVERITIES = ("error", "warning")
-SORT_KEYS = ["worker_id", "period_start", "period_end", "rule"]
+# The evidence last: two findings of a rule for one worker and day (two long stretches) come
+# in the order of their times, the same in every run, whatever order the rule produced them in.
+SORT_KEYS = ["worker_id", "period_start", "period_end", "rule", "evidence"]
 
 
 def empty_findings() -> pl.DataFrame:

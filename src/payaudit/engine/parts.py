@@ -33,6 +33,7 @@ from payaudit.io import assemble, canonical, find_files, load_files, read_table
 from payaudit.io.text import sha256
 from payaudit.rules.base import Rule
 from payaudit.schema import REPEAT
+from payaudit.timings import phase
 
 # Up to ORDERS_AT_ONCE orders are audited at once (10M peak at ~3 GiB, the fastest way);
 # beyond, in parts of about ORDERS_PER_PART (100M in 20 parts peak at ~3.4 GiB, most of it the
@@ -198,7 +199,8 @@ def _split(files, settings: Settings, sheet: str | None, parts: int, status) -> 
     with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
         status(f"Splitting the input into {parts} parts by worker…")
         split = _Split(files, settings, sheet, Path(workdir), parts)
-        split.write()
+        with phase("split"):
+            split.write()
         yield split
 
 
@@ -303,16 +305,17 @@ class _Split:
     def frames(self, part: int) -> dict[str, pl.DataFrame]:
         """The part's canonical frames (every table, empty when the part has none of it)."""
         frames = dict(self.whole)
-        for table, empty in self.empty.items():
-            files = self._files(table, str(part))
-            frame = pl.concat([empty, *map(pl.read_parquet, files)], how="diagonal_relaxed")
-            repeats = self.repeats[table]
-            for column in repeats.get_column("column").unique().to_list():
-                marked = repeats.filter(pl.col("column") == column).select("_path", "_row")
-                flag = pl.struct("_path", "_row").is_in(marked.to_struct().implode())
-                frame = frame.with_columns(flag.alias(REPEAT + column))
-            drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
-            frames[table] = frame.drop(drop)
+        with phase("load"):
+            for table, empty in self.empty.items():
+                files = self._files(table, str(part))
+                frame = pl.concat([empty, *map(pl.read_parquet, files)], how="diagonal_relaxed")
+                repeats = self.repeats[table]
+                for column in repeats.get_column("column").unique().to_list():
+                    marked = repeats.filter(pl.col("column") == column).select("_path", "_row")
+                    flag = pl.struct("_path", "_row").is_in(marked.to_struct().implode())
+                    frame = frame.with_columns(flag.alias(REPEAT + column))
+                drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
+                frames[table] = frame.drop(drop)
         return frames
 
     def span(self, status: Callable[[str], object]) -> tuple[date, date]:

@@ -18,6 +18,7 @@ from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA
 from payaudit.i18n import UNITS
 from payaudit.rulepack import RulePack, load_pack
 from payaudit.rules.base import Rule
+from payaudit.timings import phase, recording
 
 __all__ = ["AuditContext", "run_audit"]
 
@@ -64,6 +65,27 @@ def _findings(rule: type[Rule], ctx: AuditContext, lang: str) -> pl.LazyFrame:
         )
     found = found.with_columns(rule=pl.lit(rule.code), severity=severity)
     return conform(found.with_columns(message(rule.message[lang], lang)))
+
+
+def _all_findings(rules: list[type[Rule]], ctx: AuditContext, lang: str) -> pl.DataFrame:
+    """Every rule's findings, sorted. The families' plans are independent and run in one
+    collect_all; with --timings, one family after the other, so that each can be timed."""
+    families: dict[str, list[type[Rule]]] = {}
+    for rule in rules:
+        families.setdefault(rule.__module__.rsplit(".", 1)[-1], []).append(rule)
+    plans = {
+        family: pl.concat([_findings(rule, ctx, lang) for rule in members])
+        for family, members in families.items()
+    }
+    if recording():
+        found = []
+        for family, plan in plans.items():
+            with phase(f"rules: {family}"):
+                found.append(plan.collect())
+    else:
+        found = pl.collect_all(list(plans.values()))
+    findings = pl.concat(found) if found else pl.DataFrame(schema=FINDING_SCHEMA)
+    return findings.sort(SORT_KEYS, maintain_order=True)
 
 
 def _workers(ctx: AuditContext, findings: pl.LazyFrame) -> pl.LazyFrame:
@@ -152,14 +174,15 @@ def run_audit(
     """Audit the dataset with the rules over [date_from, date_to] (default: the data's days)."""
     lang = settings.lang or "en"
     pack = load_pack(settings.jurisdiction, settings.params)
-    ctx = build_context(dataset, settings, pack, date_from, date_to)
-    parts = [_findings(rule, ctx, lang) for rule in rules]
-    found = pl.concat(parts) if parts else pl.LazyFrame(schema=FINDING_SCHEMA)
-    found = found.sort(SORT_KEYS, maintain_order=True)
+    with phase("workers"):
+        ctx = build_context(dataset, settings, pack, date_from, date_to)
+    with phase("working time"):
+        _ = ctx.daily, ctx.stretches  # cached properties: computed here, read by the rules
     # Findings first: a plan that read them twice would run every rule twice.
-    findings = found.collect()
+    findings = _all_findings(rules, ctx, lang)
     findings = with_status(findings, locations(findings, ctx))
-    workers, daily = pl.collect_all([_workers(ctx, findings.lazy()), _daily(ctx)])
+    with phase("totals"):
+        workers, daily = pl.collect_all([_workers(ctx, findings.lazy()), _daily(ctx)])
     used = sorted({name for rule in rules for name in rule.params})
     warnings, calendar_issues = _calendar_warnings(ctx.date_from, ctx.date_to, lang)
     issues = pl.concat([dataset.issues, ctx.issues, calendar_issues])

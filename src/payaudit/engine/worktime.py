@@ -1,14 +1,14 @@
 """Working time (SPEC §3, 人社厅发〔2023〕50号 第4–5条) as lazy-frame functions.
 
 Every function takes and returns lazy frames and works on whole frames (one sort and linear
-scans for runs of intervals, see _runs): no Python loop over rows or workers. Times are naive
-local datetimes; durations are whole seconds (Int64), so that money computed from them stays
-exact.
+scans for runs of intervals, see _ordered and _runs): no Python loop over rows or workers.
+Times are naive local datetimes; durations are whole seconds (Int64), so that money computed
+from them stays exact.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -27,49 +27,72 @@ def allowance_factor(ratio: Decimal) -> Fraction:
     return 1 + Fraction(ratio)
 
 
-def _runs(frame: pl.LazyFrame, start: str, end: str, new_run) -> pl.LazyFrame:
-    """Per worker, in order of `start`, the rows cut into runs: a run starts at a worker's
-    first row and wherever `new_run(start_key, reach)` holds, with `reach` the latest `end` of
-    the worker's rows before it (both keys in microseconds on one scale). Out: one row per
-    run: worker_id, start (its first start), end (the latest end of its rows).
-
-    One sort and a few linear scans: ordering by a single integer key, worker code × span +
-    microseconds since the first start, costs a third of a sort by worker and time or of
-    windows over workers, and makes the running maximum a plain cumulative one (it cannot
-    pass from one worker to the next). When codes × span would not fit in 62 bits, the sort
-    is by (code, start) and the maximum runs per worker."""
-    frame = frame.with_columns(_w=pl.col("worker_id").cast(pl.Categorical).to_physical()).collect()
-    if frame.is_empty():
-        return pl.LazyFrame(schema={"worker_id": pl.String, start: _DT, end: _DT})
-    t0, t1, codes = frame.select(pl.col(start).min(), pl.col(end).max(), pl.col("_w").max()).row(0)
+def _ordered(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, datetime, int, bool]:
+    """`frame` (worker_id, start, end, and columns that ride along) collected once in order of
+    worker then start, as integer keys on one scale: `_s`, `_e` microseconds since the first
+    start `t0` plus, when `fits`, the worker's code × `span`, so one sort of a single integer
+    key orders by worker and time (a third of the cost of a sort by both, or of windows over
+    workers) and a running maximum of `_e` cannot pass from one worker to the next. When
+    codes × span would not fit in 62 bits, the sort is by (code, start). The worker is kept as
+    a categorical `_w` (4 bytes a row, not a string): this frame is the largest of the audit."""
+    frame = frame.with_columns(_w=pl.col("worker_id").cast(pl.Categorical)).collect()
+    codes = pl.col("_w").to_physical()
+    t0, t1, top = frame.select(pl.col("start").min(), pl.col("end").max(), codes.max()).row(0)
+    if t0 is None:  # no rows
+        t0, t1, top = datetime(1970, 1, 1), datetime(1970, 1, 1), 0
     span = (t1 - t0) // _ONE_US + 1
-    fits = (codes + 1) * span < 2**_KEY_BITS
-    offset = pl.col("_w").cast(pl.Int64) * span if fits else pl.lit(0, pl.Int64)
-    key_start = offset + (pl.col(start) - t0).dt.total_microseconds()
-    key_end = offset + (pl.col(end) - t0).dt.total_microseconds()
-    ordered = frame.lazy().with_columns(_s=key_start, _e=key_end, _o=offset)
-    if fits:
-        ordered, reach = ordered.sort("_s"), pl.col("_e").cum_max()
-    else:
-        ordered, reach = ordered.sort("_w", "_s"), pl.col("_e").cum_max().over("_w")
-    first = (pl.col("_w") != pl.col("_w").shift(1)).fill_null(True)
+    fits = (top + 1) * span < 2**_KEY_BITS
+    offset = codes.cast(pl.Int64) * span if fits else pl.lit(0, pl.Int64)
+    keys = frame.lazy().select(
+        pl.exclude("worker_id", "start", "end"),
+        _s=offset + (pl.col("start") - t0).dt.total_microseconds(),
+        _e=offset + (pl.col("end") - t0).dt.total_microseconds(),
+    )
+    ordered = keys.sort("_s") if fits else keys.sort(codes, "_s")
+    return ordered.collect().lazy(), t0, span, fits
+
+
+def _runs(ordered: pl.LazyFrame, t0: datetime, span: int, fits: bool, new_run) -> pl.LazyFrame:
+    """Rows of `_ordered` (or a filter of them: their order stays) cut into runs: a run starts
+    at a worker's first row and wherever `new_run(start_key, reach)` holds, with `reach` the
+    latest end of the worker's rows before it (keys in microseconds on one scale). Out: one row
+    per run: worker_id, start (its first start), end (the latest end of its rows)."""
+    code = pl.col("_w").to_physical()
+    offset = code.cast(pl.Int64) * span if fits else pl.lit(0, pl.Int64)
+    reach = pl.col("_e").cum_max() if fits else pl.col("_e").cum_max().over("_w")
+    first = (code != code.shift(1)).fill_null(True)
     marked = ordered.with_columns(_reach=reach).with_columns(
         _new=first | new_run(pl.col("_s"), pl.col("_reach").shift(1))
     )
     last = pl.col("_new").shift(-1).fill_null(True)
-    starts = marked.filter("_new").select("worker_id", start)
-    ends = marked.filter(last).select(
-        (pl.lit(t0) + (pl.col("_reach") - pl.col("_o")) * _US).alias(end)
+    moment = lambda key: pl.lit(t0) + (key - offset) * _US  # noqa: E731
+    starts = marked.filter("_new").select(
+        worker_id=pl.col("_w").cast(pl.String), start=moment(pl.col("_s"))
     )
+    ends = marked.filter(last).select(end=moment(pl.col("_reach")))
     return pl.concat([starts, ends], how="horizontal")
+
+
+def _merge(begin: pl.Expr, reach: pl.Expr) -> pl.Expr:
+    """An interval starting after all before it end starts a new merged interval."""
+    return begin > reach
+
+
+def _stretch(begin: pl.Expr, reach: pl.Expr) -> pl.Expr:
+    """A gap of at least the break ends a stretch; without a break length in force (before
+    the standard), any gap does."""
+    return (begin - reach >= pl.col("_break")).fill_null(begin > reach)
+
+
+def _nonempty(ordered: pl.LazyFrame) -> pl.LazyFrame:
+    return ordered.filter(pl.col("_e") > pl.col("_s"))  # an empty interval adds no time
 
 
 def merge_intervals(intervals: pl.LazyFrame) -> pl.LazyFrame:
     """Per worker, overlapping or touching [start, end) intervals merged into one, so that no
     time is counted twice. In: worker_id, start, end. Out: worker_id, start, end."""
-    # An empty interval adds no time; an interval starting after all before it ends is new.
-    kept = intervals.filter(pl.col("end") > pl.col("start"))
-    return _runs(kept, "start", "end", lambda begin, reach: begin > reach)
+    ordered, t0, span, fits = _ordered(intervals.select("worker_id", "start", "end"))
+    return _runs(_nonempty(ordered), t0, span, fits, _merge)
 
 
 def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
@@ -146,21 +169,41 @@ def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
     reads (evaluated per order, on the order that follows the gap).
     Out: worker_id, date, start, end, seconds. The orders of a stretch are those of its
     worker accepted from its start to its end (`stretch_orders`)."""
-    orders = orders.with_columns(_break=min_break_seconds * 1_000_000)
-    runs = _runs(
-        orders.select("worker_id", "accepted_at", "completed_at", "_break"),
-        "accepted_at",
-        "completed_at",
-        # Without a break length in force (before the standard), any gap ends a stretch.
-        lambda begin, reach: (begin - reach >= pl.col("_break")).fill_null(begin > reach),
+    empty = pl.LazyFrame(schema={"worker_id": pl.String, "start": _DT, "end": _DT})
+    return merged_and_stretches(orders, empty, min_break_seconds)[1]
+
+
+def merged_and_stretches(
+    orders: pl.LazyFrame, intervals: pl.LazyFrame, min_break_seconds: pl.Expr
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """`merge_intervals` of the orders with `intervals` (worker_id, start, end: e.g. online
+    time) and `stretches` of the orders, from one sort of both: the orders' rows of it are
+    still in order."""
+    rows = pl.concat(
+        [
+            orders.select(
+                "worker_id",
+                start="accepted_at",
+                end="completed_at",
+                _break=(min_break_seconds * 1_000_000).cast(pl.Int64),
+                _order=pl.lit(True),
+            ),
+            intervals.select(
+                "worker_id", "start", "end", _break=pl.lit(None, pl.Int64), _order=pl.lit(False)
+            ),
+        ]
     )
-    return runs.select(
+    ordered, t0, span, fits = _ordered(rows)
+    merged = _runs(_nonempty(ordered), t0, span, fits, _merge)
+    runs = _runs(ordered.filter("_order"), t0, span, fits, _stretch)
+    found = runs.select(
         "worker_id",
-        date=pl.col("accepted_at").dt.date(),
-        start="accepted_at",
-        end="completed_at",
-        seconds=(pl.col("completed_at") - pl.col("accepted_at")).dt.total_seconds(),
+        date=pl.col("start").dt.date(),
+        start="start",
+        end="end",
+        seconds=(pl.col("end") - pl.col("start")).dt.total_seconds(),
     )
+    return merged, found
 
 
 def stretch_orders(stretches: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:

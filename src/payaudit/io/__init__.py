@@ -30,6 +30,7 @@ from payaudit.schema import (
     TOTAL,
     validate,
 )  # fmt: skip
+from payaudit.timings import phase
 
 __all__ = ["assemble", "canonical", "find_files", "load_dataset", "load_files", "read_table"]
 
@@ -193,12 +194,12 @@ def load_files(
     """The tables of `files` loaded, parsed and validated (see load_dataset)."""
     frames: dict[str, pl.DataFrame] = {}
     notes = [empty_issues()]
-    with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir, phase("load"):
         for table, table_files in files.items():
             read = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
             frames[table] = pl.concat([frame for frame, _ in read], how="diagonal_relaxed")
             notes += [note for _, note in read]
-    digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
+        digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
     return assemble(frames, files, settings, digests, pl.concat(notes))
 
 
@@ -212,21 +213,22 @@ def assemble(
     """The Dataset of canonical frames: each validated against the roster among them, with
     rows read, audited and rejected per input file (of `files`, hashed in `digests`); `notes`:
     the loader's issues about whole files (D011), first."""
-    roster = frames.get("workers")
-    ids = roster.get_column("worker_id").drop_nulls().unique() if roster is not None else None
-    dataset = Dataset(frames={}, issues=empty_issues() if notes is None else notes)
-    issues = [dataset.issues]
-    for table, frame in frames.items():
-        clean, found = validate(table, frame, ids, settings.lang)
-        dataset.frames[table] = clean
-        issues.append(found)
-        read, kept = _rows_per_file(frame), _rows_per_file(clean)
-        for path in map(str, files[table]):
-            n_read, n_kept = read.get(path, 0), kept.get(path, 0)
-            dataset.inputs.append(
-                InputFile(table, path, digests[path], n_read, n_kept, n_read - n_kept)
-            )
-    dataset.issues = pl.concat(issues)
+    with phase("validate"):
+        roster = frames.get("workers")
+        ids = roster.get_column("worker_id").drop_nulls().unique() if roster is not None else None
+        dataset = Dataset(frames={}, issues=empty_issues() if notes is None else notes)
+        issues = [dataset.issues]
+        for table, frame in frames.items():
+            clean, found = validate(table, frame, ids, settings.lang)
+            dataset.frames[table] = clean
+            issues.append(found)
+            read, kept = _rows_per_file(frame), _rows_per_file(clean)
+            for path in map(str, files[table]):
+                n_read, n_kept = read.get(path, 0), kept.get(path, 0)
+                dataset.inputs.append(
+                    InputFile(table, path, digests[path], n_read, n_kept, n_read - n_kept)
+                )
+        dataset.issues = pl.concat(issues)
     return dataset
 
 

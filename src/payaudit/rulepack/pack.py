@@ -237,6 +237,9 @@ def _look_up_distinct(
     """Add `results` (name → expression), from columns that `look_up` derives once per distinct key
     and that are joined back on that one key in the frame's row order: tens of millions of rows
     hold only a few thousand dates, districts or platforms, and a one-key join is cheap."""
+    # Cached: the frame is read twice, and Polars would otherwise compute its plan twice (the
+    # daily frame's joins: ~40 % of its time).
+    frame = frame.cache()
     found = look_up(frame.select(key.alias(_KEY)).unique())
     temporary = found.collect_schema().names()
     return (
