@@ -1,4 +1,4 @@
--- Hand-written DuckDB baseline for MW001, FT001 and FT002 (SPEC §3–4) on the sample files.
+-- Hand-written DuckDB baseline for MW001, FT001 and FT002 (docs/semantics.md, docs/rules.md) on the sample files.
 -- {orders}, {shifts} and {workers} are table expressions (read_parquet / read_csv) filled in by
 -- bench/run.py, which also creates area_class(district, area_class) and
 -- min_wage(effective_from, area_class, fen) from the rule pack. Limits: 4 h stretch, 20 min

@@ -1,4 +1,4 @@
-"""The command line: each command parses options and calls the library (SPEC §1)."""
+"""The command line: each command parses options and calls the library."""
 
 from __future__ import annotations
 

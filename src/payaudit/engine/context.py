@@ -49,7 +49,7 @@ class AuditContext:
 
     Derived (cached):
     - `merged`: worker_id, start, end: orders plus required shifts (all shifts on the online
-      basis), merged per worker so no time counts twice (SPEC §3).
+      basis), merged per worker so no time counts twice (docs/semantics.md).
     - `daily`: one row per worker and day in the range with working time or an accepted order:
       worker_id, date, seconds (merged, before the allowance, Int64), hours (after it, Float64),
       pay_fen, allowance_fen, cost_fen, tip_fen (an order crossing midnight split by its

@@ -1,5 +1,5 @@
 """The inputs as the audit sees them: canonical frames with every contract column, and the
-workers resolved from every table (category, platform, district, area class; SPEC §4)."""
+workers resolved from every table (category, platform, district, area class; docs/semantics.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.rulepack import RulePack, canonical_district_expr
 from payaudit.schema import DTYPES
 
-DEFAULT_AREA_CLASS = 1  # SPEC §4: a worker whose area is unknown is audited at class 1
+DEFAULT_AREA_CLASS = 1  # a worker whose area is unknown is audited at class 1
 
 
 def canonical_schema(table: str) -> dict[str, pl.DataType]:

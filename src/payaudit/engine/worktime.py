@@ -1,4 +1,4 @@
-"""Working time (SPEC §3, 人社厅发〔2023〕50号 第4–5条) as lazy-frame functions.
+"""Working time (docs/semantics.md; 人社厅发〔2023〕50号 第4–5条) as lazy-frame functions.
 
 Every function takes and returns lazy frames and works on whole frames (one sort and linear
 scans for runs of intervals, see _ordered and _runs): no Python loop over rows or workers.
@@ -160,7 +160,7 @@ def daily_seconds(merged: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
-    """Continuous order stretches (连续接单时间, SPEC §3): runs of orders in which every gap
+    """Continuous order stretches (连续接单时间): runs of orders in which every gap
     (from the latest end so far to the next start) is shorter than the break; a gap equal to it
     is a break. A stretch lasts from its first start to its last end and belongs to the day it
     starts on.

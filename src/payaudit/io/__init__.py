@@ -1,5 +1,5 @@
-"""Loading: files found by stem, read in any format of SPEC §1, headers mapped to the contract,
-cells parsed into canonical frames, then validated (schema.py) into a Dataset."""
+"""Loading: files found by stem, read in any format docs/inputs.md lists, headers mapped to the
+contract, cells parsed into canonical frames, then validated (schema.py) into a Dataset."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Which file holds which table: explicit files first, then files and folders found by stem
-(SPEC §1). English stems start a word of the name (orders_1.csv, 2025_orders.csv); Chinese
+(docs/inputs.md). English stems start a word of the name (orders_1.csv, 2025_orders.csv); Chinese
 stems may sit anywhere (美团订单导出.xlsx). When stems of several tables occur, the last one
 names the table, as the head noun comes last in Chinese (骑手订单 are orders, 骑手工资 payouts)."""
 

@@ -1,8 +1,8 @@
-"""The JSON report (SPEC §5), built column-wise by Polars: each finding's JSON text is one
+"""The JSON report (docs/report.md), built column-wise by Polars: each finding's JSON text is one
 vectorised expression, so hundreds of thousands of findings need no Python loop per row
 (500k findings: about 2 s, against 8 s for json.dumps over a list of dicts).
 
-SPEC §5 fields in their order; where SPEC is silent: `manifest.command_line` (sys.argv) follows
+The documented fields in their order; beyond them: `manifest.command_line` (sys.argv) follows
 `inputs`, and `manifest.parameters` maps a name to its value, or to a list of
 {value, area_class, effective_from} when it has several (by area class or date). Each finding
 ends with the CI gate's marks (`baseline` new | known, `waiver` reason or null) and where its
@@ -60,7 +60,7 @@ def _evidence() -> pl.Expr:
 
 
 def finding_lines(findings: pl.DataFrame) -> pl.Series:
-    """Each finding as one JSON object, fields in SPEC §5 order."""
+    """Each finding as one JSON object, fields in the documented order."""
     return findings.select(
         pl.concat_str(
             _object(FINDING_HEAD).str.strip_suffix("}"),
