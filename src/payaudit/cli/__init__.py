@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from payaudit.config import Settings, check_choices, load_config, resolve_lang
-from payaudit.errors import ConfigError, PayauditError
+from payaudit.cli.failures import err, handled, internal, quiet_stdout
+from payaudit.cli.options import (
+    ConfigOpt,
+    DateOpt,
+    Formats,
+    LangOpt,
+    Opt,
+    Output,
+    Paths,
+    TableFile,
+    codes,
+    explicit_tables,
+    parse_day,
+    pick_language,
+    settings_from,
+    spark_engine,
+    spark_tables,
+)
+from payaudit.config import check_choices, resolve_lang
+from payaudit.errors import ConfigError
 
 app = typer.Typer(
     name="payaudit",
@@ -24,41 +39,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: metavars (PATH, CODE, DATE) as given, no type column
 )
-err = Console(stderr=True)
 # Typer prints an argument's Python type (<list[Path]>) after its metavar; the metavar says it.
 typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
-
-
-def Opt(metavar: str, help: str, *names: str, kind: Any = str) -> Any:  # noqa: N802
-    """An optional option (None when not given) whose value is shown as `metavar` in help."""
-    return Annotated[kind | None, typer.Option(*names, metavar=metavar, help=help)]
-
-
-Paths = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        metavar="PATH", help="Files or folders of platform exports.", show_default=False
-    ),
-]
-TableFile = Opt("PATH", "Name this table's file explicitly.", kind=Path)
-ConfigOpt = Opt(
-    "PATH",
-    "Config file (default: payaudit.toml, or [tool.payaudit] in pyproject.toml, here or in the "
-    "nearest parent folder).",
-    "--config",
-    kind=Path,
-)
-LangOpt = Opt(
-    "zh|en", "Language (default: the config's, else zh when LANG/LC_ALL starts with zh, else en)."
-)
-
-
-def _lang(lang: str | None, config: Path | None = None) -> str:
-    """--lang checked, else the config's, else the locale's."""
-    settings = settings_from(config, lang=lang) if config or lang is None else Settings(lang=lang)
-    if settings.lang not in ("zh", "en", None):
-        raise ConfigError("--lang must be one of zh, en.")
-    return resolve_lang(settings)
 
 
 def _version(value: bool) -> None:
@@ -76,59 +58,6 @@ def root(
     ] = False,
 ) -> None:
     """Audit the pay and working time of platform workers against the law (Chongqing first)."""
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
-        raise ConfigError(
-            f"{option} must be a date from 2000 to 2100 like 2025-01-31, not '{value}'."
-        )
-    return day
-
-
-def settings_from(config: Path | None, **options: object) -> Settings:
-    """The config file's settings, with every option given on the command line laid over them."""
-    settings = load_config(config)
-    for key, value in options.items():
-        if value not in (None, [], ()):
-            setattr(settings, key, value)
-    return settings
-
-
-def handled(command):
-    """Turn a PayauditError inside a command into one sentence on stderr and exit code 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except PayauditError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-Formats = Opt(
-    "FORMAT",
-    "table, json, csv, xlsx, parquet, html, sarif, junit or github; repeatable "
-    "(default: the one --output's suffix names, else table).",
-    "--format",
-    "-f",
-    kind=list[str],
-)
-Output = Opt("PATH", "Report file, or folder (ending in /).", "--output", "-o")
-
-
-def _codes(values: list[str] | None) -> list[str]:
-    """--select MW,FT and --select MW --select FT alike."""
-    return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
 
 @app.command()
@@ -199,26 +128,26 @@ def check(
         fail_on=fail_on,
         lang=lang,
         period=period,
-        select=_codes(select),
-        ignore=_codes(ignore),
+        select=codes(select),
+        ignore=codes(ignore),
     )
     check_choices(settings)
     statement_lang = settings.lang or "zh"  # what an inspector hands over in Chongqing
     settings.lang = resolve_lang(settings)  # data issues and messages in the report's language
     rules = select_rules(settings.select, settings.ignore)
-    explicit = _explicit(
+    explicit = explicit_tables(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
-    first, last = _date(date_from, "--from"), _date(date_to, "--to")
+    first, last = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     if first and last and first > last:
         raise ConfigError(f"--from {first} is after --to {last}: nothing would be audited.")
     known = read_baseline(baseline) if baseline else None  # a bad baseline fails before the audit
     engine = engine or "local"
-    tables = _tables(table or [], engine)
+    tables = spark_tables(table or [], engine)
     recorder = clock.start(timings)
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
         if engine == "spark":
-            result = _spark().audit_spark(
+            result = spark_engine().audit_spark(
                 list(paths or []), explicit, tables, settings, rules, sheet, first, last,
                 status=status.update,
             )  # fmt: skip
@@ -253,37 +182,6 @@ def check(
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 
-def _tables(values: list[str], engine: str) -> dict[str, str]:
-    """--table orders=db.dwd_orders, checked before Spark starts."""
-    from payaudit.contracts import TABLES
-
-    if engine not in ("local", "spark"):
-        raise ConfigError(f"--engine must be local or spark, not '{engine}'.")
-    if values and engine != "spark":
-        raise ConfigError("--table reads through Spark: add --engine spark.")
-    tables = dict(value.partition("=")[::2] for value in values)
-    for name, source in tables.items():
-        if name not in TABLES or not source:
-            known = ", ".join(TABLES)
-            raise ConfigError(f"--table takes TABLE=db.name or TABLE=URI, TABLE one of {known}.")
-    return tables
-
-
-def _spark():
-    """The Spark engine; pyspark comes with the extra."""
-    try:
-        from payaudit.engine import spark
-    except ImportError:
-        raise ConfigError(
-            "--engine spark needs pyspark: install it with pip install 'payaudit[spark]'."
-        ) from None
-    return spark
-
-
-def _explicit(**tables: Path | None) -> dict[str, Path]:
-    return {table: path for table, path in tables.items() if path is not None}
-
-
 @app.command("baseline")
 @handled
 def baseline_command(
@@ -302,9 +200,6 @@ def baseline_command(
     else:
         atomic_write(output, lambda out: out.write(text.encode()))
         err.print(f"Wrote the baseline of {report} to {output}.", markup=False, highlight=False)
-
-
-DateOpt = Opt("DATE", "Day to show.  [default: today]", "--date")
 
 
 @app.command()
@@ -326,10 +221,10 @@ def params(
 
     if fmt not in ("table", "json"):
         raise ConfigError(f"--format must be table or json for params, not '{fmt}'.")
-    language = _lang(lang, config)
+    language = pick_language(lang, config)
     settings = settings_from(config, district=district)
     pack = load_pack(settings.jurisdiction, settings.params)
-    day = _date(on, "--date") or date.today()
+    day = parse_day(on, "--date") or date.today()
     area_class = None
     if settings.district:
         canonical = pack.areas.canonical(settings.district)
@@ -356,7 +251,7 @@ def calendar(
     from payaudit.i18n import t
     from payaudit.views import calendar_table
 
-    language = _lang(lang)
+    language = pick_language(lang)
     Console().print(calendar_table(year, language))
     if unknown_bridging_years(date(year, 1, 1), date(year, 12, 31)):
         text = t("no_bridging", language, year=year)
@@ -377,8 +272,8 @@ def rules(on: DateOpt = None, lang: LangOpt = None, config: ConfigOpt = None) ->
     if not registered:
         typer.echo("No rules are registered.")
         return
-    day = _date(on, "--date") or date.today()
-    Console().print(rules_table(registered, pack, day, _lang(lang, config)))
+    day = parse_day(on, "--date") or date.today()
+    Console().print(rules_table(registered, pack, day, pick_language(lang, config)))
 
 
 @app.command()
@@ -398,7 +293,9 @@ def rule(
         raise ConfigError(f"Unknown rule code '{code}'; see `payaudit rules`.")
     settings = settings_from(config)
     pack = load_pack(settings.jurisdiction, settings.params)
-    Console().print(rule_view(found, pack, date.today(), _lang(lang, config)), highlight=False)
+    Console().print(
+        rule_view(found, pack, date.today(), pick_language(lang, config)), highlight=False
+    )
 
 
 @app.command()
@@ -430,7 +327,7 @@ def validate(
     settings = settings_from(config, lang=lang)
     check_choices(settings)
     settings.lang = resolve_lang(settings)
-    explicit = _explicit(
+    explicit = explicit_tables(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )
     with err.status("Loading and validating…") as status:  # shown on a terminal only
@@ -463,7 +360,7 @@ def sample(
     """Write realistic synthetic exports with known, labelled violations (truth.csv)."""
     from payaudit.sample import write_sample
 
-    first = _date(start, "--start")
+    first = parse_day(start, "--start")
     summary = write_sample(out_dir, workers, days, seed, first, fmt, chinese)
     labelled = ", ".join(f"{rule} {n}" for rule, n in summary["violations"].items()) or "none"
     err.print(
@@ -474,32 +371,17 @@ def sample(
     )
 
 
-def _quiet_stdout() -> None:
-    """A reader that closed the pipe (`| head`) wants no more: what is left for stdout goes
-    nowhere, so that neither this run nor the interpreter's exit reports a broken pipe."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
         app()
     except OSError as exc:  # Polars writing to a closed pipe raises a bare OSError
         if not isinstance(exc, BrokenPipeError) and "Broken pipe" not in str(exc):
-            _internal(exc)
-        _quiet_stdout()
+            internal(exc)
+        quiet_stdout()
         sys.exit(1)
     except Exception as exc:
-        _internal(exc)
-
-
-def _internal(exc: Exception) -> NoReturn:
-    err.print(
-        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
-        highlight=False,
-    )
-    sys.exit(2)
+        internal(exc)
 
 
 if __name__ == "__main__":
