@@ -33,9 +33,10 @@ from pyspark.sql.pandas.types import to_arrow_schema
 
 from payaudit.config import Settings
 from payaudit.contracts import contract
-from payaudit.dataset import Dataset, InputFile, empty_issues
+from payaudit.dataset import empty_issues
 from payaudit.engine.context import data_days, whole_periods
 from payaudit.engine.parts import ORDERS_PER_PART, TEXT_BYTES_PER_ORDER, audit_part, combine
+from payaudit.engine.payload import from_blob, result_frames, result_from_frames, to_blob
 from payaudit.engine.result import AuditResult
 from payaudit.errors import InputError
 from payaudit.io import assemble, canonical, find_files, read_table, records_canonical
@@ -47,8 +48,6 @@ from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, REPEAT
 PARTS_CONF = "spark.payaudit.ordersPerPart"  # orders per part, when the default does not suit
 _BLOB = "_part int, _table string, _blob binary"
 _OUT = "_kind string, _blob binary"
-_INPUTS = {"table": pl.String, "path": pl.String, "sha256": pl.String}
-_INPUTS |= dict.fromkeys(("rows_read", "rows_audited", "rows_rejected"), pl.Int64)
 _BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob", pa.binary())])
 
 
@@ -74,18 +73,6 @@ def session() -> SparkSession:
         raise InputError(f"Spark could not start (it needs Java 17 or later): {exc}") from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
-
-
-def _ipc(frame: pl.DataFrame) -> bytes:
-    sink = pa.BufferOutputStream()
-    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
-def _frame(blob: bytes) -> pl.DataFrame:
-    return pl.from_arrow(pa.ipc.open_stream(blob).read_all())
 
 
 def _schema(table: str) -> pl.Schema:
@@ -269,7 +256,7 @@ def _blobs(table: str, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordB
     for batch in batches:
         rows = pl.from_arrow(batch)
         for (part,), frame in rows.partition_by("_part", as_dict=True).items():
-            blob = _ipc(frame.drop("_part"))
+            blob = to_blob(frame.drop("_part"))
             yield pa.RecordBatch.from_pydict(
                 {"_part": [part], "_table": [table], "_blob": [blob]}, schema=_BLOB_ARROW
             )
@@ -280,7 +267,7 @@ def _part_frames(rows: pa.Table, job: dict) -> dict[str, pl.DataFrame]:
     frames = dict(job["whole"])
     tables, blobs = rows.column("_table").to_pylist(), rows.column("_blob").to_pylist()
     for table, columns in job["empty"].items():
-        found = [_frame(b) for t, b in zip(tables, blobs, strict=True) if t == table]
+        found = [from_blob(b) for t, b in zip(tables, blobs, strict=True) if t == table]
         frame = pl.concat([columns, *found], how="diagonal_relaxed")
         frames[table] = frame.sort("_source", "_path", "_row").drop("_source")
     return frames
@@ -302,48 +289,8 @@ def _audit_frames(job: dict, frames: dict[str, pl.DataFrame]) -> AuditResult:
 
 def _audit(job: dict, rows: pa.Table) -> pa.Table:
     """The part's audit, each of its outputs as an Arrow blob."""
-    outputs = _outputs(_audit_frames(job, _part_frames(rows, job)))
-    return pa.table({"_kind": [k for k, _ in outputs], "_blob": [_ipc(f) for _, f in outputs]})
-
-
-def _outputs(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
-    """What a part's audit hands back, as frames."""
-    inputs = pl.DataFrame([vars(f) for f in result.dataset.inputs], schema=_INPUTS)
-    meta = pl.DataFrame({"rule_pack": [result.rule_pack], "warnings": [result.warnings]})
-    found = [
-        ("findings", result.findings),
-        ("workers", result.workers),
-        ("daily", result.daily),
-        ("parameters", result.parameters),
-        ("issues", result.dataset.issues),
-        ("inputs", inputs),
-    ]
-    roster = result.dataset.frames.get("workers")
-    return found + ([("roster", roster)] if roster is not None else []) + [("meta", meta)]
-
-
-def _result(
-    outputs: dict[str, pl.DataFrame], settings: Settings, rules: list[type[Rule]]
-) -> AuditResult:
-    meta = outputs["meta"]
-    roster = outputs.get("roster")
-    dataset = Dataset(
-        frames={"workers": roster} if roster is not None else {},
-        inputs=[InputFile(**row) for row in outputs["inputs"].iter_rows(named=True)],
-        issues=outputs["issues"],
-    )
-    return AuditResult(
-        findings=outputs["findings"],
-        workers=outputs["workers"],
-        daily=outputs["daily"],
-        parameters=outputs["parameters"],
-        dataset=dataset,
-        settings=settings,
-        rule_pack=meta["rule_pack"][0],
-        rules=[r.code for r in rules],
-        warnings=meta["warnings"][0].to_list(),
-        manifest={"jurisdiction": settings.jurisdiction},
-    )
+    outputs = result_frames(_audit_frames(job, _part_frames(rows, job)))
+    return pa.table({"_kind": [k for k, _ in outputs], "_blob": [to_blob(f) for _, f in outputs]})
 
 
 def _group(blobs: DataFrame, job: dict, func, schema: str) -> list:
@@ -359,13 +306,13 @@ def _group(blobs: DataFrame, job: dict, func, schema: str) -> list:
 def _collected(frame: DataFrame, table: str) -> pl.DataFrame:
     """A small table's canonical rows on the driver, as Arrow."""
     batches = frame.drop("_source").mapInArrow(_blob_of, "_blob binary")
-    found = [_frame(row[0]) for row in batches.collect()]
+    found = [from_blob(row[0]) for row in batches.collect()]
     return pl.concat([pl.DataFrame(schema=_schema(table)), *found], how="diagonal_relaxed")
 
 
 def _blob_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     for batch in batches:
-        yield pa.RecordBatch.from_pydict({"_blob": [_ipc(pl.from_arrow(batch))]})
+        yield pa.RecordBatch.from_pydict({"_blob": [to_blob(pl.from_arrow(batch))]})
 
 
 def audit_spark(
@@ -422,11 +369,11 @@ def audit_spark(
     outputs: list[dict[str, pl.DataFrame]] = []
     for kind, blob in rows:  # each part's outputs in a run, findings first
         outputs += [{}] if kind == "findings" else []
-        outputs[-1][kind] = _frame(blob)
+        outputs[-1][kind] = from_blob(blob)
     if len(outputs) != parts_audited or not all("meta" in o for o in outputs):  # meta: last
         raise InputError("Spark returned part of the audit only: give the driver more memory.")
     if not outputs:  # no rows anywhere: the audit of empty tables
         return _audit_frames(job, _part_frames(pa.table({"_table": [], "_blob": []}), job))
-    result = combine([_result(o, settings, rules) for o in outputs], sources.files)
+    result = combine([result_from_frames(o, settings, rules) for o in outputs], sources.files)
     issues = pl.concat([*sources.notes, result.dataset.issues])  # first, as on one machine
     return dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, issues=issues))

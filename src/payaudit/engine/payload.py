@@ -1,0 +1,69 @@
+"""A part's tables and its audit as Arrow IPC blobs: what an engine that runs the parts as
+tasks elsewhere (Spark) ships between a task and the driver. No engine is imported here."""
+
+from __future__ import annotations
+
+import polars as pl
+import pyarrow as pa
+
+from payaudit.config import Settings
+from payaudit.dataset import Dataset, InputFile
+from payaudit.engine.result import AuditResult
+from payaudit.rules.base import Rule
+
+_INPUTS = {"table": pl.String, "path": pl.String, "sha256": pl.String}
+_INPUTS |= dict.fromkeys(("rows_read", "rows_audited", "rows_rejected"), pl.Int64)
+
+
+def to_blob(frame: pl.DataFrame) -> bytes:
+    """A frame as an Arrow IPC stream (the oldest compatible layout, which Spark reads)."""
+    sink = pa.BufferOutputStream()
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def from_blob(blob: bytes) -> pl.DataFrame:
+    return pl.from_arrow(pa.ipc.open_stream(blob).read_all())
+
+
+def result_frames(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
+    """What a part's audit hands back, as frames."""
+    inputs = pl.DataFrame([vars(f) for f in result.dataset.inputs], schema=_INPUTS)
+    meta = pl.DataFrame({"rule_pack": [result.rule_pack], "warnings": [result.warnings]})
+    found = [
+        ("findings", result.findings),
+        ("workers", result.workers),
+        ("daily", result.daily),
+        ("parameters", result.parameters),
+        ("issues", result.dataset.issues),
+        ("inputs", inputs),
+    ]
+    roster = result.dataset.frames.get("workers")
+    return found + ([("roster", roster)] if roster is not None else []) + [("meta", meta)]
+
+
+def result_from_frames(
+    outputs: dict[str, pl.DataFrame], settings: Settings, rules: list[type[Rule]]
+) -> AuditResult:
+    """A part's audit again, from result_frames' frames."""
+    meta = outputs["meta"]
+    roster = outputs.get("roster")
+    dataset = Dataset(
+        frames={"workers": roster} if roster is not None else {},
+        inputs=[InputFile(**row) for row in outputs["inputs"].iter_rows(named=True)],
+        issues=outputs["issues"],
+    )
+    return AuditResult(
+        findings=outputs["findings"],
+        workers=outputs["workers"],
+        daily=outputs["daily"],
+        parameters=outputs["parameters"],
+        dataset=dataset,
+        settings=settings,
+        rule_pack=meta["rule_pack"][0],
+        rules=[r.code for r in rules],
+        warnings=meta["warnings"][0].to_list(),
+        manifest={"jurisdiction": settings.jurisdiction},
+    )
