@@ -25,6 +25,8 @@ def test_a_part_audit_round_trips_through_blobs():
     assert back.dataset.inputs == result.dataset.inputs
     assert back.dataset.frames["workers"].equals(result.dataset.frames["workers"])
     assert (back.rule_pack, back.warnings) == (result.rule_pack, result.warnings)
+    assert back.manifest == result.manifest  # the audited range among it
+    assert back.manifest["period_from"] == "2025-01-01"
 
 
 def test_an_empty_frame_keeps_its_columns_and_types():

@@ -3,6 +3,8 @@ tasks elsewhere (Spark) ships between a task and the driver. No engine is import
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pyarrow as pa
 
@@ -31,7 +33,13 @@ def from_blob(blob: bytes) -> pl.DataFrame:
 def result_frames(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
     """What a part's audit hands back, as frames."""
     inputs = pl.DataFrame([vars(f) for f in result.dataset.inputs], schema=_INPUTS)
-    meta = pl.DataFrame({"rule_pack": [result.rule_pack], "warnings": [result.warnings]})
+    meta = pl.DataFrame(
+        {
+            "rule_pack": [result.rule_pack],
+            "warnings": [result.warnings],
+            "manifest": [json.dumps(result.manifest)],  # the audited range among it
+        }
+    )
     found = [
         ("findings", result.findings),
         ("workers", result.workers),
@@ -65,5 +73,5 @@ def result_from_frames(
         rule_pack=meta["rule_pack"][0],
         rules=[r.code for r in rules],
         warnings=meta["warnings"][0].to_list(),
-        manifest={"jurisdiction": settings.jurisdiction},
+        manifest=json.loads(meta["manifest"][0]),
     )
