@@ -4,6 +4,7 @@ category and area class, the calendar, and the derived working-time frames every
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -53,7 +54,8 @@ class AuditContext:
     - `daily`: one row per worker and day in the range with working time or an accepted order:
       worker_id, date, seconds (merged, before the allowance, Int64), hours (after it, Float64),
       pay_fen, allowance_fen, cost_fen, tip_fen (an order crossing midnight split by its
-      time, see worktime.split_money), orders (accepted that day), day_type, holiday_zh, category,
+      time, see worktime.split_money), accepted_pay_fen (the whole pay of the orders accepted
+      that day), orders (accepted that day), day_type, holiday_zh, category,
       area_class (of that day), min_wage_hourly (CNY/h), min_wage_fen (fen/h, Int64).
     - `stretches`: worker_id, date (of its start), start, end, seconds: continuous order
       stretches with the break in force (min_break_minutes); worktime.stretch_orders(found,
@@ -72,6 +74,13 @@ class AuditContext:
     workers: pl.LazyFrame
     calendar: pl.LazyFrame
     issues: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ISSUE_SCHEMA))
+    _shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def shared(self, key: tuple, plan: Callable[[], pl.LazyFrame]) -> pl.LazyFrame:
+        """plan(), collected once for every rule that asks for `key` in this context."""
+        if key not in self._shared:
+            self._shared[key] = plan().collect()
+        return self._shared[key].lazy()
 
     @cached_property
     def factor(self) -> Fraction:
@@ -124,16 +133,21 @@ class AuditContext:
             pl.col("date").is_between(self.date_from, self.date_to)
         )
         pay = (
-            worktime.split_money(self.orders, MONEY)
+            worktime.split_money(
+                self.orders.with_columns(accepted_pay="pay"), MONEY, ("accepted_pay",)
+            )
             .filter(pl.col("date") <= self.date_to)
             .group_by("worker_id", "date")
-            .agg(**{f"{m}_fen": pl.col(m).sum() for m in MONEY}, orders=pl.col("accepted").sum())
+            .agg(
+                **{f"{m}_fen": pl.col(m).sum() for m in (*MONEY, "accepted_pay")},
+                orders=pl.col("accepted").sum(),
+            )
         )
         worker = self.workers.select("worker_id", "category", "district")
         days = (
             time.join(pay, on=["worker_id", "date"], how="full", coalesce=True)
             .with_columns(
-                pl.col("seconds", *(f"{m}_fen" for m in MONEY)).fill_null(0),
+                pl.col("seconds", "accepted_pay_fen", *(f"{m}_fen" for m in MONEY)).fill_null(0),
                 pl.col("orders").fill_null(0).cast(pl.Int64),
                 hours=self.working_hours(pl.col("seconds").fill_null(0)),
             )

@@ -180,7 +180,8 @@ def run_audit(
         _ = ctx.daily, ctx.stretches  # cached properties: computed here, read by the rules
     # Findings first: a plan that read them twice would run every rule twice.
     findings = _all_findings(rules, ctx, lang)
-    findings = with_status(findings, locations(findings, ctx))
+    with phase("locate"):
+        findings = with_status(findings, locations(findings, ctx))
     with phase("totals"):
         workers, daily = pl.collect_all([_workers(ctx, findings.lazy()), _daily(ctx)])
     used = sorted({name for rule in rules for name in rule.params})

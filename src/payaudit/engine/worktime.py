@@ -115,17 +115,20 @@ def split_days(merged: pl.LazyFrame) -> pl.LazyFrame:
     return pl.concat([same_day, crossing])
 
 
-def split_money(orders: pl.LazyFrame, money: tuple[str, ...]) -> pl.LazyFrame:
+def split_money(
+    orders: pl.LazyFrame, money: tuple[str, ...], whole: tuple[str, ...] = ()
+) -> pl.LazyFrame:
     """Each order's money columns (integer fen) on the days its time falls on: an order
     crossing midnight gives each later day its share of the order's time, in fen rounded
     half-up, and the day it was accepted the rest, so the shares add up to the amount
     (23:00–01:00 paid 20.00: 10.00 and 10.00). In: worker_id, date (the accepted day),
-    accepted_at, completed_at and `money`. Out: worker_id, date, `money` and accepted (1 on
-    the day the order was accepted, else 0), one row per order and day."""
+    accepted_at, completed_at, `money` and `whole`. Out: worker_id, date, `money`, `whole`
+    (not split: all on the accepted day, 0 on later days) and accepted (1 on the day the order
+    was accepted, else 0), one row per order and day."""
     last = (pl.col("completed_at") - _US).dt.date()
     crossing = last > pl.col("date")  # an empty order ends on the day it starts
     same_day = orders.filter(~crossing).select(
-        "worker_id", "date", *money, accepted=pl.lit(1, pl.Int32)
+        "worker_id", "date", *money, *whole, accepted=pl.lit(1, pl.Int32)
     )
     day_start = pl.col("date").cast(_DT)
     piece = pl.min_horizontal("completed_at", day_start + pl.duration(days=1))
@@ -143,12 +146,19 @@ def split_money(orders: pl.LazyFrame, money: tuple[str, ...]) -> pl.LazyFrame:
             "accepted_at",
             "completed_at",
             *money,
+            *whole,
             _first="date",
             date=pl.date_ranges("date", last),
             _order=pl.int_range(pl.len()),
         )
         .explode("date")
-        .select("worker_id", "date", accepted=first.cast(pl.Int32), **shares)
+        .select(
+            "worker_id",
+            "date",
+            accepted=first.cast(pl.Int32),
+            **shares,
+            **{w: pl.when(first).then(w).otherwise(0) for w in whole},
+        )
     )
     return pl.concat([same_day, pieces], how="diagonal")
 

@@ -28,15 +28,19 @@ from payaudit.engine.context import AuditContext
 from payaudit.engine.inputs import DEFAULT_AREA_CLASS
 from payaudit.engine.worktime import split_days
 from payaudit.money import div_half_up
+from payaudit.rules.payment import payouts
 
 # How attendance was known, as the evidence says it.
 GIVEN, RECORDED, UNKNOWN = "days_worked", "work recorded", "unknown: full attendance assumed"
 
 
-def _worked(ctx: AuditContext) -> pl.LazyFrame:
-    """worker_id, date: each day with work recorded, an order or any shift."""
-    shifts = split_days(ctx.shifts.select("worker_id", "start", "end"))
-    days = ctx.daily.filter((pl.col("seconds") > 0) | (pl.col("orders") > 0))
+def _worked(ctx: AuditContext, who: pl.LazyFrame) -> pl.LazyFrame:
+    """worker_id, date: each day with work recorded, an order or any shift, of the workers
+    `who` (few: those paid monthly, chosen first so that not every worker's days are read)."""
+    shifts = ctx.shifts.join(who, on="worker_id", how="semi")
+    shifts = split_days(shifts.select("worker_id", "start", "end"))
+    days = ctx.daily.join(who, on="worker_id", how="semi")
+    days = days.filter((pl.col("seconds") > 0) | (pl.col("orders") > 0))
     return pl.concat([frame.select("worker_id", "date") for frame in (days, shifts)]).unique()
 
 
@@ -52,7 +56,7 @@ def monthly_minimum(ctx: AuditContext, pays: pl.LazyFrame) -> pl.LazyFrame:
     # Without payouts any day will do: there is nothing to join it to.
     calendar = scheduled_days(first or ctx.date_from, last or ctx.date_from).lazy()
     keys = pays.select("_payout", "worker_id", "period_start", "period_end")
-    worked = _worked(ctx)
+    worked = _worked(ctx, keys.select("worker_id").unique())
     district = ctx.workers.select("worker_id", "district")
     days = (
         keys.with_columns(date=pl.date_ranges("period_start", "period_end"))
@@ -96,6 +100,13 @@ def monthly_minimum(ctx: AuditContext, pays: pl.LazyFrame) -> pl.LazyFrame:
         p=(pl.col("paid_days") * 100).round().cast(pl.Int64),
     ).join(recorded, on="_payout", how="left")
     return _required(parts.join(payout, on="_payout"))
+
+
+def full_time_minimum(ctx: AuditContext, categories: tuple[str, ...]) -> pl.LazyFrame:
+    """monthly_minimum of the full-time payouts of workers in `categories` (payouts()), worked
+    out once for the rules that read it (MW002, PY006)."""
+    pays = payouts(ctx, categories).filter(~pl.col("part_time"))
+    return ctx.shared(("monthly_minimum", categories), lambda: monthly_minimum(ctx, pays))
 
 
 def _required(parts: pl.LazyFrame) -> pl.LazyFrame:

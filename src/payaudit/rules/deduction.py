@@ -6,7 +6,7 @@ import polars as pl
 
 from payaudit.engine.context import RATIO_DEN, AuditContext, cny, ratio_num
 from payaudit.money import div_half_up
-from payaudit.rules.attendance import REQUIRED_FEN, monthly_minimum
+from payaudit.rules.attendance import REQUIRED_FEN, full_time_minimum
 from payaudit.rules.base import Rule, register
 from payaudit.rules.payment import WAGE_BASIS, payout_findings, payouts
 
@@ -52,7 +52,7 @@ class ExcessiveDeduction(Rule):
         pays = payouts(ctx, self.categories)
         pays = ctx.pack.asof(pays, "max_deduction_ratio", date_col="period_end", out="ratio")
         minimum = (
-            monthly_minimum(ctx, pays.filter(~pl.col("part_time")))
+            full_time_minimum(ctx, self.categories)
             .group_by("_payout")
             .agg(required=REQUIRED_FEN.sum(), absent_days=pl.col("absent").sum())
         )

@@ -99,7 +99,7 @@ class _Heat(Rule):
         if self.bounded:
             band &= pl.col("temp") < pl.col(self.params[1])
         found = ctx.with_order_ids(self.extend(ctx, days.filter(band)).filter(self.breach(ctx)))
-        return found.select(
+        found = found.select(
             "worker_id",
             period_start="date",
             period_end="date",
@@ -110,6 +110,13 @@ class _Heat(Rule):
             evidence=evidence(**self.evidence(ctx)),
             basis=pl.lit(self.basis),
         )
+        # A day's temperature is one of the weather's: none in the band, no day in it, and
+        # most of the year the days, the orders and the time need not be read at all.
+        forecasts = ctx.weather.filter(pl.col("date").is_between(ctx.date_from, ctx.date_to))
+        forecasts = forecasts.select("date", temp="max_temp_c").join(values, on="date")
+        if forecasts.filter(band).head(1).collect().is_empty():
+            return pl.LazyFrame(schema=found.collect_schema())
+        return found
 
     def evidence(self, ctx: AuditContext) -> dict[str, pl.Expr]:
         return {"hours": hours(ctx, "work"), "order_ids": pl.col("order_ids")}

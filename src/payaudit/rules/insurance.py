@@ -111,7 +111,8 @@ class NoOccupationalInjuryCover(Rule):
         worked = worked.join(uninsured, on="worker_id", how="semi")
         # A day's platforms: its orders' own, else (no order platform given, or required time
         # without orders) the worker's (roster, else most frequent order platform).
-        given = ctx.orders.filter(pl.col("platform") != (ctx.settings.platform or "unknown"))
+        given = ctx.orders.join(uninsured, on="worker_id", how="semi")  # before the unique
+        given = given.filter(pl.col("platform") != (ctx.settings.platform or "unknown"))
         given = given.select("worker_id", "date", "platform").unique()
         own = ctx.workers.select("worker_id", worker_platform="platform")
         days = (

@@ -7,7 +7,7 @@ import polars as pl
 
 from payaudit.engine.context import ELIGIBLE, AuditContext, cny, evidence
 from payaudit.money import div_half_up
-from payaudit.rules.attendance import REQUIRED_FEN, monthly_minimum
+from payaudit.rules.attendance import REQUIRED_FEN, full_time_minimum
 from payaudit.rules.base import Rule, register
 from payaudit.rules.payment import payout_findings, payouts
 
@@ -187,7 +187,7 @@ class MonthlyMinimumWage(Rule):
 
     def check(self, ctx: AuditContext) -> pl.LazyFrame:
         pays = payouts(ctx, self.categories).filter(~pl.col("part_time"))
-        parts = monthly_minimum(ctx, pays)
+        parts = full_time_minimum(ctx, self.categories)
         shortfall = div_half_up(
             pl.col("required_num") * pl.col("share_den")
             - pl.col("share_num") * pl.col("required_den"),
