@@ -161,7 +161,6 @@ class AuditContext:
         return (
             days.drop("district")
             .with_columns(min_wage_fen=(pl.col("min_wage_hourly") * 100).round().cast(pl.Int64))
-            .sort("worker_id", "date")
             .collect()
             .lazy()
         )

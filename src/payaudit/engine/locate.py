@@ -19,14 +19,23 @@ def _first_of(frame: pl.LazyFrame, keys: list[str], order: str) -> pl.LazyFrame:
     return frame.group_by(keys).agg(pl.col(_PLACE).sort_by(order).first())
 
 
+def _first_string(key: str, listed: bool = False) -> pl.Expr:
+    """The evidence's string at `key` (`listed`: the first of its list), null without one.
+    Evidence is a flat JSON object (numbers, strings, lists of strings), in which a quote
+    inside a string is escaped, so the first `"key":` is the key itself: a pattern finds it
+    several times faster than a JSON parser reading the whole object."""
+    opening = f'"{key}":' + ("\\[" if listed else "")
+    literal = pl.col("evidence").str.extract(opening + r'("(?:[^"\\]|\\.)*")')
+    return literal.str.json_decode(pl.String)  # the string literal alone: escapes undone
+
+
 def locations(findings: pl.DataFrame, ctx: AuditContext) -> pl.DataFrame:
     """path, row for each finding, in the findings' order (null when nothing places it)."""
-    ev = pl.col("evidence")
-    day = pl.coalesce(ev.str.json_path_match("$.date"), ev.str.json_path_match("$.dates[0]"))
+    day = pl.coalesce(_first_string("date"), _first_string("dates", listed=True))
     keys = findings.lazy().select(
         "worker_id",
-        order_id=ev.str.json_path_match("$.order_ids[0]"),
-        payout_id=ev.str.json_path_match("$.payout_id"),
+        order_id=_first_string("order_ids", listed=True),
+        payout_id=_first_string("payout_id"),
         date=pl.coalesce(day.str.to_date(strict=False), "period_start"),
     )
     keys = keys.with_row_index("_i").collect().lazy()
@@ -37,17 +46,22 @@ def locations(findings: pl.DataFrame, ctx: AuditContext) -> pl.DataFrame:
         ["payout_id"],
         "_row",
     )
-    by_day = _first_of(
-        orders.join(keys, on=["worker_id", "date"], how="semi"),
-        ["worker_id", "date"],
-        "accepted_at",
-    )
     roster = ctx.workers.filter(pl.col("_row").is_not_null()).select("worker_id", *_PLACE)
     found = (
         keys.join(by_order, on="order_id", how="left", suffix="_order")
         .join(by_payout, on="payout_id", how="left", suffix="_payout")
-        .join(by_day, on=["worker_id", "date"], how="left", suffix="_day")
-        .join(roster, on="worker_id", how="left", suffix="_roster")
+        .collect()
+        .lazy()
+    )
+    # Days are looked up only for the findings no order or payout places: often none.
+    unplaced = found.filter(pl.col("_row").is_null() & pl.col("_row_payout").is_null())
+    by_day = _first_of(
+        orders.join(unplaced, on=["worker_id", "date"], how="semi"),
+        ["worker_id", "date"],
+        "accepted_at",
+    )
+    found = found.join(by_day, on=["worker_id", "date"], how="left", suffix="_day").join(
+        roster, on="worker_id", how="left", suffix="_roster"
     )
     # The joins name the first place's columns plainly and suffix the later ones.
     tries = ["", "_payout", "_day", "_roster"]
