@@ -108,8 +108,8 @@ def prepare(
         )
     r = Redactor(result.dataset, ids, redact)
     findings = result.findings.with_columns(
-        r.worker_id(), r.json("evidence"), r.text("message"), r.text("basis")
-    )
+        r.worker_id(), r.json("evidence"), r.text("message")
+    )  # not the basis: the rule's own text
     findings = findings.with_columns(
         pl.col("rule").replace_strict(rule_names(lang), default=pl.col("rule")).alias("rule_name"),
         _messages(findings, lang),

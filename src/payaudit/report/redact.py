@@ -21,20 +21,17 @@ class Redactor:
     def __init__(self, dataset: Dataset, worker_ids: list[str], pseudonymise: bool) -> None:
         self.pseudonymise = pseudonymise
         self._key = secrets.token_bytes(32)
-        personal = sorted(_personal_values(dataset), key=len, reverse=True)
+        personal = _personal_values(dataset)
         ids = sorted(set(worker_ids), key=len, reverse=True) if pseudonymise else []
         self.ids = {wid: self.pseudonym(wid) for wid in ids}
         # Longest first: leftmost-first matching then prefers W12 over W1 inside "W12".
         text = dict.fromkeys(personal, MASK) | self.ids
-        # In evidence (JSON) personal values are masked wherever they occur, in either escaping;
-        # an id only as a whole JSON string, so that W1 inside an order id "O-W1-7" is left be.
-        evidence = dict.fromkeys((e for p in personal for e in _escapings(p)), MASK)
-        evidence |= {
-            json.dumps(w, ensure_ascii=ascii): json.dumps(v)
-            for w, v in self.ids.items()
-            for ascii in (False, True)
-        }
-        self._text, self._json = text, evidence
+        # In evidence (JSON) personal values are masked wherever they occur, as JSON writes
+        # them; an id only as a whole JSON string, so that W1 inside an order id "O-W1-7" is
+        # left be.
+        evidence = dict.fromkeys(_in_json(personal), MASK)
+        evidence |= {json.dumps(w, ensure_ascii=False): json.dumps(v) for w, v in self.ids.items()}
+        self._text, self._json = _series(text), _series(evidence)
 
     def pseudonym(self, worker_id: str) -> str:
         digest = hmac.new(self._key, worker_id.encode(), hashlib.sha256).hexdigest()
@@ -63,38 +60,48 @@ class Redactor:
         )
 
 
-def _scrub(column: str, replacements: dict[str, str]) -> pl.Expr:
+def _series(replacements: dict[str, str]) -> tuple[pl.Series, pl.Series] | None:
+    """Patterns and replacements as Series, made once: a roster's tens of thousands of values
+    would otherwise be converted again for every column scrubbed."""
     if not replacements:
-        return pl.col(column)
-    return pl.col(column).str.replace_many(
-        list(replacements), list(replacements.values()), leftmost=True
+        return None
+    return pl.Series(list(replacements), dtype=pl.String), pl.Series(
+        list(replacements.values()), dtype=pl.String
     )
 
 
-def _escaped(text: str, ascii: bool) -> str:
-    return json.dumps(text, ensure_ascii=ascii)[1:-1]
+def _scrub(column: str, replacements: tuple[pl.Series, pl.Series] | None) -> pl.Expr:
+    if replacements is None:
+        return pl.col(column)
+    patterns, values = replacements
+    return pl.col(column).str.replace_many(patterns.implode(), values.implode(), leftmost=True)
 
 
-def _escapings(text: str) -> tuple[str, ...]:
-    """The forms of `text` inside a JSON string: a plain ASCII value (a phone, an id number)
-    has only itself, which spares tens of thousands of json.dumps on a large roster."""
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return (text,)
-    return (_escaped(text, False), _escaped(text, True))
+def _in_json(values: list[str]) -> list[str]:
+    """Each value as it appears inside a JSON string of evidence, which Polars writes with
+    non-ASCII characters as they are: only quotes, backslashes and control characters are
+    escaped, and few values hold any."""
+    forms = list(values)
+    special = pl.Series(values, dtype=pl.String).str.contains(r'["\\\x00-\x1f]')
+    for i in special.arg_true().to_list():
+        forms[i] = json.dumps(forms[i], ensure_ascii=False)[1:-1]
+    return forms
 
 
 def _personal_values(dataset: Dataset) -> list[str]:
     """Every name, phone and id number in the roster (two characters or more, so a stray
-    single character cannot mask half a report)."""
+    single character cannot mask half a report), longest first."""
     roster = dataset.frame("workers")
     if roster is None:
         return []
     cols = [c for c in PERSONAL_COLUMNS if c in roster.columns]
-    values: set[str] = set()
-    for c in cols:
-        series = roster.get_column(c).cast(pl.String).drop_nulls().str.strip_chars()
-        values.update(v for v in series.unique().to_list() if len(v) >= 2)
-    return sorted(values)
+    if not cols:
+        return []
+    values = pl.concat([roster.get_column(c).cast(pl.String) for c in cols])
+    values = values.drop_nulls().str.strip_chars().unique()
+    values = values.filter(values.str.len_chars() >= 2).to_frame("v")
+    longest = values.sort(pl.col("v").str.len_chars(), "v", descending=[True, False])
+    return longest.get_column("v").to_list()
 
 
 def known_worker_ids(frames: list[pl.DataFrame]) -> list[str]:
