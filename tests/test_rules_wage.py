@@ -214,7 +214,9 @@ def test_area_class_of_each_day():
             ("o2", "W1", "2019-01-02 10:00", "2019-01-02 14:00", 50),  # 4 × 18 = 72
         ],
     )
-    days = context(ds).daily.collect().select("date", "area_class", "min_wage_fen").rows()
+    days = (
+        context(ds).daily.collect().sort("date").select("date", "area_class", "min_wage_fen").rows()
+    )
     assert days == [(date(2018, 12, 31), 2, 1400), (date(2019, 1, 2), 1, 1800)]
     # MW001 was not yet in force for platform-managed workers (from 2021-10-29): no finding.
     assert _mw(ds, Settings(period="week")) == []

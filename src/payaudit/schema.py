@@ -6,15 +6,35 @@ A row with an error issue is rejected (kept out of the audit); a warning keeps t
 
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import pandera.polars as pa
 import polars as pl
 
 from payaudit.contracts import Column, contract
 from payaudit.dataset import ISSUE_SCHEMA
 from payaudit.rulepack import canonical_district_expr
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
+
+_PANDERA = "pandera.polars"
+
+
+def warm() -> None:
+    """Import Pandera in a background thread (~0.6 s, pandas with it) while the inputs are
+    read, which happens in Polars' own threads; validation then finds it imported."""
+    if _PANDERA not in sys.modules and not any(t.name == _PANDERA for t in threading.enumerate()):
+        threading.Thread(target=importlib.import_module, args=(_PANDERA,), name=_PANDERA).start()
+
+
+def _pandera():
+    return importlib.import_module(_PANDERA)  # waits for warm()'s import if under way
+
 
 DTYPES: dict[str, pl.DataType] = {
     "text": pl.String, "enum": pl.String, "district": pl.String, "time": pl.Datetime("us"),
@@ -123,6 +143,7 @@ _NO_HITS = pl.DataFrame(schema={"_i": pl.Int64, **dict.fromkeys(
 def model(table: str, proven_unique: frozenset[str] = frozenset()) -> pa.DataFrameSchema:
     """The Pandera schema of a canonical frame, derived from its contract; the uniqueness of
     the columns in `proven_unique` is not checked again."""
+    pa = _pandera()
     return pa.DataFrameSchema(
         {
             c.name: pa.Column(
@@ -139,6 +160,7 @@ def model(table: str, proven_unique: frozenset[str] = frozenset()) -> pa.DataFra
 
 
 def _checks(c: Column) -> list[pa.Check]:
+    pa = _pandera()
     if c.type == "money":
         return [pa.Check.ge(0)]
     if c.type == "date":
@@ -171,13 +193,16 @@ def shown(c: Column, e: pl.Expr) -> pl.Expr:
 
 
 def _hits(frame: pl.DataFrame, code: str, c: Column, rows: pl.Expr, detail: pl.Expr | str = ""):
-    """The hits of `code` in column `c` on the `rows` of `frame` (see _NO_HITS)."""
+    """The hits of `code` in column `c` on the `rows` of `frame` (see _NO_HITS), lazy: every
+    check of a frame runs in one collect_all, in parallel, not one single-threaded pass each."""
     value = shown(c, pl.col(c.name))
     if BAD + c.name in frame.columns:
         value = pl.coalesce(BAD + c.name, value)
     detail = pl.lit(detail) if isinstance(detail, str) else detail
-    return frame.filter(rows).select(
-        "_i", code=pl.lit(code), column=pl.lit(c.name), value=value, detail=detail
+    return (
+        frame.lazy()
+        .filter(rows)
+        .select("_i", code=pl.lit(code), column=pl.lit(c.name), value=value, detail=detail)
     )
 
 
@@ -194,13 +219,13 @@ def _distinct_hashes(frame: pl.DataFrame, table: str) -> frozenset[str]:
     return frozenset(n for n in unique if distinct.get_column(n).item())
 
 
-def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.DataFrame]:
+def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.LazyFrame]:
     """Required, range and uniqueness failures found by the contract's Pandera model."""
     try:
         decided = {c.name for c in contract(table).columns if REPEAT + c.name in frame.columns}
         model(table, _distinct_hashes(frame, table) | decided).validate(frame, lazy=True)
         return []
-    except pa.errors.SchemaErrors as exc:
+    except _pandera().errors.SchemaErrors as exc:
         failures = exc.failure_cases.select("column", "check", _i=pl.col("index").cast(pl.Int64))
     hits = []
     for c in contract(table).columns:
@@ -277,7 +302,9 @@ def validate(
     text of cells that did not parse. `roster`: the worker ids of the workers table, if given."""
     frame = frame.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     lang = lang if lang in ("en", "zh") else "en"
-    found = [*_pandera_hits(table, frame), *_polars_hits(table, frame, roster, lang)]
+    found = pl.collect_all(
+        [*_pandera_hits(table, frame), *_polars_hits(table, frame, roster, lang)]
+    )
     hits = _alone(frame, pl.concat([_NO_HITS, *found]))
     rejected = hits.filter(pl.col("code").replace_strict(_SEVERITY) == "error").get_column("_i")
     clean = frame.filter(~pl.col("_i").is_in(rejected.implode()))
@@ -303,7 +330,7 @@ def _unlisted(frame: pl.DataFrame, clean: pl.DataFrame, rejected: pl.Series) -> 
     listed = clean.get_column("worker_id").drop_nulls().implode()
     dropped = frame.filter(pl.col("_i").is_in(rejected.implode()))
     gone = pl.col("worker_id").is_not_null() & ~pl.col("worker_id").is_in(listed)
-    return _hits(dropped, "D018", c, gone & pl.col("worker_id").is_first_distinct())
+    return _hits(dropped, "D018", c, gone & pl.col("worker_id").is_first_distinct()).collect()
 
 
 def _issues(table: str, frame: pl.DataFrame, hits: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -29,6 +29,7 @@ from payaudit.schema import (
     PARSED,
     TOTAL,
     validate,
+    warm,
 )  # fmt: skip
 from payaudit.timings import phase
 
@@ -185,6 +186,7 @@ def load_dataset(
 
 def find_files(paths: list[Path], explicit: dict[str, Path]) -> dict[str, list[Path]]:
     """Table → its files, from folders, files and --orders-style options."""
+    warm()  # validation's import, under way while the files are read
     return discover([Path(p) for p in paths], {t: Path(p) for t, p in explicit.items()})
 
 
