@@ -170,13 +170,21 @@ class AuditContext:
         falls on each (accepted that day or crossing midnight into it), in order of acceptance.
         Listing them for every worker-day would copy every order id."""
         keys = days.select("worker_id", _day="date").unique()
-        last = pl.max_horizontal("date", (pl.col("completed_at") - _US).dt.date())
+        last = (pl.col("completed_at") - _US).dt.date()
+        # By worker and day for the orders accepted on the day; only the few crossing
+        # midnight are matched by worker alone (by worker, every key would meet every order).
+        accepted = self.orders.join(
+            keys, left_on=["worker_id", "date"], right_on=["worker_id", "_day"]
+        )
+        crossing = (
+            self.orders.filter(last > pl.col("date"))
+            .join(keys, on="worker_id")
+            .filter((pl.col("_day") > pl.col("date")) & (pl.col("_day") <= last))
+        )
         ids = (
-            self.orders.join(keys, on="worker_id")
-            .filter(pl.col("_day").is_between("date", last))
-            .sort("accepted_at", "order_id")
+            pl.concat([accepted.with_columns(_day="date"), crossing], how="diagonal_relaxed")
             .group_by("worker_id", date="_day")
-            .agg(order_ids=pl.col("order_id"))
+            .agg(order_ids=pl.col("order_id").sort_by("accepted_at", "order_id"))
         )
         return days.join(ids, on=["worker_id", "date"], how="left", maintain_order="left")
 

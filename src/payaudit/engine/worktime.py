@@ -221,10 +221,22 @@ def stretch_orders(stretches: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFram
     the stretch's start to its end, in order of acceptance. Every such order belongs to the
     stretch, as its gap to the stretch's running end is not positive."""
     # Keyed by (worker, start), unique per stretch, not by a row number: `stretches` is
-    # evaluated twice here and a join upstream need not keep its row order.
+    # evaluated twice here and a join upstream need not keep its row order. Joined to the
+    # orders by worker and day, each stretch once per day it spans: by worker alone, every
+    # stretch would meet every order of its worker.
+    days = stretches.select(
+        "worker_id",
+        "start",
+        "end",
+        _day=pl.date_ranges(pl.col("start").dt.date(), pl.col("end").dt.date()),
+    ).explode("_day")
     ids = (
-        stretches.select("worker_id", "start", "end")
-        .join(orders.select("worker_id", "order_id", "accepted_at"), on="worker_id")
+        days.join(
+            orders.select(
+                "worker_id", "order_id", "accepted_at", _day=pl.col("accepted_at").dt.date()
+            ),
+            on=["worker_id", "_day"],
+        )
         .filter(pl.col("accepted_at").is_between(pl.col("start"), pl.col("end")))
         .group_by("worker_id", "start")
         .agg(order_ids=pl.col("order_id").sort_by("accepted_at", "order_id"))
