@@ -36,7 +36,9 @@ def test_loader_stages_read_money_as_the_full_parser_does(cases) -> None:
 
     cells = [form.format(amount) for amount, form in cases]
     frame = pl.LazyFrame({"cell": cells})
-    for stage in _stages(contract("orders").column("pay"), pl.col("cell"), pl.String):
+    for stage in _stages(
+        contract("orders").column("pay"), pl.col("cell"), pl.String, trimmed=False
+    ):
         frame = frame.with_columns(stage)
     staged = frame.collect()["_value_pay"].to_list()
     full = pl.DataFrame({"cell": cells}).select(

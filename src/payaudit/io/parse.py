@@ -82,15 +82,17 @@ def time(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype.is_numeric():
         return _from_number(s.cast(pl.Float64))
     return pl.coalesce(
-        *(s.str.to_datetime(f, time_unit="us", strict=False) for f in _NAIVE),
-        *(_local(s.str.to_datetime(f, time_unit="us", strict=False)) for f in _OFFSET),
-        s.str.to_date("%Y-%m-%d", strict=False).cast(TIME),
+        *(s.str.to_datetime(f, time_unit="us", strict=False, cache=False) for f in _NAIVE),
+        *(_local(s.str.to_datetime(f, time_unit="us", strict=False, cache=False)) for f in _OFFSET),
+        s.str.to_date("%Y-%m-%d", strict=False, cache=False).cast(TIME),
         # Compact forms only at their exact length: a 13-digit epoch in milliseconds would
         # otherwise read as a date-time of the year 1741.
         pl.when(s.str.contains(r"^\d{14}$")).then(
-            s.str.to_datetime("%Y%m%d%H%M%S", time_unit="us", strict=False)
+            s.str.to_datetime("%Y%m%d%H%M%S", time_unit="us", strict=False, cache=False)
         ),
-        pl.when(s.str.contains(r"^\d{8}$")).then(s.str.to_date("%Y%m%d", strict=False).cast(TIME)),
+        pl.when(s.str.contains(r"^\d{8}$")).then(
+            s.str.to_date("%Y%m%d", strict=False, cache=False).cast(TIME)
+        ),
         _from_number(s.cast(pl.Float64, strict=False)),
     )
 
@@ -179,7 +181,10 @@ def fast(column: Column, dtype: pl.DataType) -> list:
         return []
     method, formats = _FAST[column.type]
     dtype = TIME if column.type == "time" else pl.Date
-    return [lambda e, f=f: getattr(e.str, method)(f, strict=False).cast(dtype) for f in formats]
+    return [
+        lambda e, f=f: getattr(e.str, method)(f, strict=False, cache=False).cast(dtype)
+        for f in formats
+    ]
 
 
 def native(column: Column, dtype: pl.DataType) -> bool:
