@@ -93,10 +93,23 @@ def _cell(c: Column, cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return cell if dtype == pl.String or native(c, dtype) else text(cell, dtype)
 
 
+def _trimmed(frame: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
+    """`frame` with `_text_<name>`, each text column trimmed (empty: null), once: parsing
+    reads it. In two steps: within one expression Polars would strip every cell twice, and
+    `replace("", None)` would stop the streaming engine (the whole file in memory)."""
+    trim = {f"_trim_{n}": pl.col(n).str.strip_chars() for n in names}
+    text_of = {
+        f"_text_{n}": pl.when(pl.col(t) != "").then(pl.col(t))
+        for n, t in zip(names, trim, strict=True)
+    }
+    return frame.with_columns(**trim).with_columns(**text_of).drop(*trim)
+
+
 def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFrame:
-    """The cells of the mapped columns only, under their canonical names: the columns nobody
-    asked for are dropped before any parsing (a file of 10,000 columns reads like one of 5).
-    In text formats, blank rows are left out and total and note rows marked."""
+    """The cells of the mapped columns only, under their canonical names, with the text of
+    each text cell (`_trimmed`): the columns nobody asked for are dropped before any parsing
+    (a file of 10,000 columns reads like one of 5). In text formats, blank rows are left out
+    and total and note rows marked."""
     headers = map_headers(table, raw.headers, settings, str(path))
     where = dict(zip(raw.headers, raw.columns, strict=True))
     schema = raw.frame.collect_schema()
@@ -106,57 +119,35 @@ def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFr
     }
     kept = [m for m in (EXTRA, BROKEN) if m in schema]
     selected = [*(cell.alias(n) for n, cell in cells.items()), *kept]
-    if raw.header_row is None or any(schema[where[h]] != pl.String for h in headers.values()):
-        return raw.frame.select("_row", *selected)  # typed formats: no blank rows or totals
+    strings = [n for n, header in headers.items() if schema[where[header]] == pl.String]
+    if raw.header_row is None or len(strings) < len(headers):  # typed: no blank rows or totals
+        return _trimmed(raw.frame.select("_row", *selected), strings)
     first = "_first"  # the first column, where a total or a note usually sits
-    # Each cell trimmed once, here, where blank rows are found: parsing reads `_text_<name>`.
-    trimmed = {f"_text_{n}": text(pl.col(n), pl.String) for n in (*headers, first)}
-    texts = [pl.col(*trimmed), *(pl.col(n).str.strip_chars().replace("", None) for n in kept)]
+    frame = raw.frame.select("_row", *selected, pl.col(raw.columns[0]).alias(first))
+    frame = _trimmed(frame, [*strings, first])
+    filled = [pl.col(f"_text_{n}").is_not_null() for n in (*strings, first)]
+    filled += [(pl.col(n).str.strip_chars() != "").fill_null(False) for n in kept]
     # a total or a note opens the first column or an id, never a time or money cell
     column = contract(table).column
     ids = [n for n in headers if column(n).type == "text" and column(n).required]
     labels = [n for n in ids if where[headers[n]] != raw.columns[0]] + [first]
     return (
-        raw.frame.select("_row", *selected, pl.col(raw.columns[0]).alias(first))
-        .with_columns(**trimmed)
-        .filter(pl.any_horizontal(t.is_not_null() for t in texts))
+        frame.filter(pl.any_horizontal(filled))
         .with_columns(_marks([pl.col(f"_text_{n}") for n in labels]))
         .drop(first, f"_text_{first}")
     )
 
 
-def _canonical(table: str, frame: pl.LazyFrame, path: Path, eager: bool = False) -> pl.LazyFrame:
-    """The frame's cells parsed into the contract's columns. `eager`: the cells are read now,
-    and the full parsers of a column run only when its fast passes left a cell unread (on
-    clean exports none: ~2 s less per 10M rows of text)."""
+def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
+    """The frame's cells parsed into the contract's columns, lazily (it streams)."""
     schema = frame.collect_schema()
     mapped = [c for c in contract(table).columns if c.name in schema]
     per_column = {
         c.name: _stages(c, pl.col(c.name), schema[c.name], f"_text_{c.name}" in schema)
         for c in mapped
     }
-    head = FAST_PASSES + 1  # the text and the fast passes
     staged = frame
-    for k in range(head):
-        staged = staged.with_columns(e for stages in per_column.values() for e in stages[k])
-    if eager:
-        staged = staged.collect()
-        fast = [n for n in per_column if f"_fast_{n}" in staged.columns]
-        left = staged.select(
-            (pl.col(f"_fast_{n}").is_null() & pl.col(f"_text_{n}").is_not_null()).any().alias(n)
-            for n in fast
-        )
-        for n in fast:
-            if not left.get_column(n).item():  # every cell read: the fast value is the value
-                c = contract(table).column(n)
-                value = pl.col(f"_fast_{n}")
-                if c.default is not None:
-                    value = pl.when(pl.col(f"_text_{n}").is_null()).then(pl.lit(c.default))
-                    value = value.otherwise(pl.col(f"_fast_{n}"))
-                value = value.cast(DTYPES[c.type]).alias(f"_value_{n}")
-                per_column[n] = per_column[n][:head] + [[], [value]]
-        staged = staged.lazy()
-    for k in range(head, FAST_PASSES + 3):
+    for k in range(FAST_PASSES + 3):
         staged = staged.with_columns(e for stages in per_column.values() for e in stages[k])
     columns = []
     for c in contract(table).columns:
@@ -180,18 +171,16 @@ def canonical(
     sheet: str | None,
     workdir: Path,
     finish,
-    eager: bool = False,
 ):
     """(finish(the file's canonical frame, lazy, with `_bad_<column>` holding cells that did
-    not parse): collected, or written out; the file's D011 issue, if any). `eager`: the cells
-    are read at once (see _canonical), when `finish` collects anyway. A file whose head read
-    as UTF-8 but whose later bytes do not is decoded again line by line."""
+    not parse): collected, or written out; the file's D011 issue, if any). A file whose head
+    read as UTF-8 but whose later bytes do not is decoded again line by line."""
     for transcode in (False, True):
         is_header = functools.partial(holds_required, table, settings=settings)
         raw = read_raw(path, sheet, workdir, transcode, is_header)
         selected = _selected(table, raw, settings, path)
         try:
-            frame = _canonical(table, selected, path, eager)
+            frame = _canonical(table, selected, path)
             return finish(frame), _header_issue(table, raw, settings, path)
         except Exception as exc:  # a CSV broken half-way is found only when read in full
             error = exc
@@ -215,7 +204,7 @@ def records_canonical(
 def read_table(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path):
     """(One file's canonical frame, with `_bad_<column>` holding cells that did not parse;
     its D011 issue.)"""
-    return canonical(table, path, settings, sheet, workdir, pl.LazyFrame.collect, eager=True)
+    return canonical(table, path, settings, sheet, workdir, pl.LazyFrame.collect)
 
 
 def load_dataset(

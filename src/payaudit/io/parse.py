@@ -38,8 +38,7 @@ def text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         value = pl.when(raw == whole).then(whole.cast(pl.String)).otherwise(raw.cast(pl.String))
     else:
         value = raw.cast(pl.String, strict=False).str.strip_chars()
-    # not when/then: it would strip every cell twice (~0.5 s per 10M rows of 4 columns)
-    return value.replace("", None)
+    return pl.when(value != "").then(value)
 
 
 def _local(moment: pl.Expr) -> pl.Expr:
