@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -226,12 +227,18 @@ def load_files(
     """The tables of `files` loaded, parsed and validated (see load_dataset)."""
     frames: dict[str, pl.DataFrame] = {}
     notes = [empty_issues()]
-    with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir, phase("load"):
+    paths = [p for table_files in files.values() for p in table_files]
+    with (
+        tempfile.TemporaryDirectory(prefix="payaudit-") as workdir,
+        phase("load"),
+        ThreadPoolExecutor(1) as hasher,  # hashlib lets go of the GIL: hashed while read
+    ):
+        hashed = hasher.map(sha256, paths)
         for table, table_files in files.items():
             read = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
             frames[table] = pl.concat([frame for frame, _ in read], how="diagonal_relaxed")
             notes += [note for _, note in read]
-        digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
+        digests = dict(zip(map(str, paths), hashed, strict=True))
     return assemble(frames, files, settings, digests, pl.concat(notes))
 
 
