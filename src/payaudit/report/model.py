@@ -110,9 +110,8 @@ def prepare(
     findings = result.findings.with_columns(
         r.worker_id(), r.json("evidence"), r.text("message")
     )  # not the basis: the rule's own text
-    findings = findings.with_columns(
+    findings = _with_messages(findings, lang).with_columns(
         pl.col("rule").replace_strict(rule_names(lang), default=pl.col("rule")).alias("rule_name"),
-        _messages(findings, lang),
         cny("shortfall_fen"),
     )
     if redact:  # an id would link a finding to the same worker's in another run
@@ -238,15 +237,15 @@ def parameter_values(parameters: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def _messages(findings: pl.DataFrame, lang: str) -> pl.Expr:
+def _with_messages(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Each finding's message in `lang` (the engine wrote it in the config's language, or
-    English) from its rule's template, with the engine's own templating; else kept as is."""
+    English) from its rule's template, with the engine's own templating; else kept as is.
+    Rendered rule by rule on the rule's own rows: a when/then chain would render every
+    template for every finding."""
     rules = all_rules()
-    expr: Any = pl
-    for code in findings.get_column("rule").unique().to_list():
+    numbered = findings.with_row_index("_order")
+    parts = []
+    for (code,), rows in numbered.partition_by("rule", as_dict=True).items():
         template = getattr(rules.get(code), "message", {}).get(lang)
-        if template:
-            expr = expr.when(pl.col("rule") == code).then(message(template, lang))
-    if expr is pl:
-        return pl.col("message")
-    return expr.otherwise(pl.col("message")).alias("message")
+        parts.append(rows.with_columns(message(template, lang)) if template else rows)
+    return pl.concat(parts).sort("_order").drop("_order") if parts else findings
