@@ -89,7 +89,7 @@ def _write_array(out: BinaryIO, frame: pl.DataFrame, encode) -> None:
         if start:
             out.write(b",\n    ")
         lines = encode(frame.slice(start, CHUNK))
-        out.write(lines.str.join(",\n    ").item().encode())
+        out.write(lines.str.join(",\n    ").cast(pl.Binary).item())  # bytes: no str copy
     out.write(b"\n  ]")
 
 
