@@ -83,7 +83,7 @@ def session() -> SparkSession:
         builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
         # The driver is the executor too: Spark's 1 GB default is short of a part's blobs in
         # flight; the cached rows are on disk, and the parts' Python workers outside the heap.
-        builder = builder.config("spark.driver.memory", "3g")
+        builder = builder.config("spark.driver.memory", "2g")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the tasks' Python is ours
     # As many Polars threads in a task as it has cores, unless told otherwise: Spark already
     # runs a task per core.
