@@ -109,8 +109,10 @@ def spark_daily(
     else none."""
     from payaudit.report import plan
 
-    if location and engine != "spark":
-        raise ConfigError("--daily is written by Spark: add --engine spark.")
+    if engine != "spark":
+        if location:
+            raise ConfigError("--daily is written by Spark: add --engine spark.")
+        return None, "all"
     written = plan(formats, output)
     files = [path.resolve() for _, path in written if path is not None]
     if location is None and files:

@@ -382,6 +382,7 @@ def _audited(union: DataFrame, job: dict) -> tuple[DataFrame, dict[int, dict[str
 
 
 def _daily_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The per-day blobs as rows, for Spark to write."""
     for batch in batches:
         for blob in batch.column("_blob").to_pylist():
             yield from from_blob(blob).to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
