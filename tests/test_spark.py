@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +18,8 @@ import payaudit.engine
 from payaudit.cli import app
 from payaudit.config import Settings
 from payaudit.engine.parts import audit_files
+from payaudit.engine.result import DAILY_SCHEMA
+from payaudit.errors import ConfigError
 from payaudit.rules import select_rules
 from test_partition import _exports
 
@@ -103,13 +107,18 @@ def test_check_on_spark_without_optional_tables_reports_as_local(spark, exports,
     runner = CliRunner()
     args = ["check", str(tmp_path), "-f", "json", "--fail-on", "never", "-q"]
     local = runner.invoke(app, [*args, "-o", str(tmp_path / "local.json")])
-    on_spark = runner.invoke(app, [*args, "--engine", "spark", "-o", str(tmp_path / "s.json")])
+    on_spark = runner.invoke(app, [*args[:-1], "--engine", "spark", "-o", str(tmp_path / "s.json")])
     assert local.exit_code == on_spark.exit_code == 0, on_spark.output
     reports = [json.loads((tmp_path / f).read_text()) for f in ("local.json", "s.json")]
     for report in reports:
         report.pop("manifest", None)  # when and how it ran
     assert reports[0] == reports[1]
     assert reports[0]["findings"] and reports[0]["data_issues"]
+    daily = pl.read_parquet(tmp_path / "s-daily" / "*.parquet")  # beside the report, by Spark
+    assert daily.columns == list(DAILY_SCHEMA) and daily.height > 0
+    assert "s-daily" in on_spark.output  # told, without -q
+    local_daily = runner.invoke(app, [*args, "--daily", str(tmp_path / "d")])
+    assert local_daily.exit_code == 2 and "--engine spark" in local_daily.output
 
 
 def test_without_pyspark_the_spark_engine_says_how_to_install_it(monkeypatch, exports) -> None:
@@ -120,3 +129,47 @@ def test_without_pyspark_the_spark_engine_says_how_to_install_it(monkeypatch, ex
     result = CliRunner().invoke(app, ["check", str(exports), "--engine", "spark"])
     assert result.exit_code == 2
     assert "pip install 'payaudit[spark]'" in " ".join(result.output.split())  # unwrapped
+
+
+def test_on_spark_3_5_parts_are_audited_by_apply_in_pandas(spark, exports, monkeypatch, tmp_path):
+    """The grouped applyInArrow came with Spark 4; before it, applyInPandas (forced here). The
+    per-day figures go to Parquet; the driver keeps those of the workers with findings."""
+    monkeypatch.setattr(payaudit.engine.spark, "ARROW_GROUPS", False)
+    rules = select_rules([], [])
+    whole = audit_files([exports], {}, Settings(), rules)
+    daily_to = tmp_path / "daily"
+    run = audit_spark(
+        [exports], {}, {}, Settings(), rules, orders_per_part=1500, spark=spark,
+        daily_to=str(daily_to), keep_daily="findings",
+    )  # fmt: skip
+    _same(dataclasses.replace(run, daily=whole.daily), whole)
+    assert pl.read_parquet(daily_to / "*.parquet").sort("worker_id", "date").equals(whole.daily)
+    found = whole.findings.get_column("worker_id").unique().implode()
+    assert run.daily.equals(whole.daily.filter(pl.col("worker_id").is_in(found)))
+    assert 0 < run.daily.height < whole.daily.height
+
+
+def test_a_rejected_row_beyond_the_data_is_not_in_the_audit_range(spark, exports, tmp_path):
+    """The range is first taken from dates as read; a part's validation finds the order of
+    2025-03-10 rejected (its pay is no amount), so the parts are audited again in January."""
+    for source in exports.iterdir():
+        shutil.copy(source, tmp_path / source.name)
+    with (tmp_path / "orders_1.csv").open("a") as out:
+        out.write("X-9,W00003,2025-03-10 10:00:00,2025-03-10 10:20:00,abc,美团,沙坪坝区,0,0\n")
+    rules = select_rules([], [])
+    whole = audit_files([tmp_path], {}, Settings(), rules)
+    steps: list[str] = []
+    run = audit_spark([tmp_path], {}, {}, Settings(), rules, spark=spark, status=steps.append)
+    assert "Auditing again in the range of the valid data…" in steps
+    _same(run, whole)
+    assert run.manifest["period_to"] == whole.manifest["period_to"] == "2025-01-31"
+
+
+def test_an_audit_range_without_data_stops_naming_the_datas_span(spark, exports) -> None:
+    rules = select_rules([], [])
+    with pytest.raises(ConfigError) as local:
+        audit_files([exports], {}, Settings(), rules, date_from=date(2026, 1, 1))
+    with pytest.raises(ConfigError) as on_spark:
+        audit_spark([exports], {}, {}, Settings(), rules, date_from=date(2026, 1, 1), spark=spark)
+    assert str(on_spark.value) == str(local.value)
+    assert "the data spans 2025-01-01 to 2025-01-31" in str(on_spark.value)

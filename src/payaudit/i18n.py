@@ -120,6 +120,10 @@ TEXT: dict[str, dict[str, str]] = {
         "amounts are in CNY, rounded to the fen. If you dispute the data, keep your order "
         "records and raise it with the platform or the labour inspectorate.",
     },
+    "daily_written": {
+        "zh": "每日工时与报酬已写为 Parquet：{folder}",
+        "en": "Wrote the per-day figures as Parquet to {folder}",
+    },
     "statements_written": {
         "zh": "已写出 {n} 份劳动者告知书到 {folder}",
         "en": "Wrote {n} worker statements to {folder}",

@@ -25,6 +25,7 @@ from payaudit.cli.options import (
     parse_day,
     pick_language,
     settings_from,
+    spark_daily,
     spark_engine,
     spark_tables,
 )
@@ -108,6 +109,11 @@ def check(
         "With --engine spark: TABLE=db.name or TABLE=URI (hdfs://, s3a://…).",
         kind=list[str],
     ) = None,
+    daily: Opt(
+        "PATH|URI",
+        "With --engine spark: where Spark writes the per-day figures as Parquet (a folder, or "
+        "hdfs://, s3a://…).  [default: REPORT-daily/ beside the report]",
+    ) = None,
     timings: Annotated[
         bool, typer.Option(help="Wall time and peak memory per phase, on stderr and in reports.")
     ] = False,
@@ -144,12 +150,15 @@ def check(
     known = read_baseline(baseline) if baseline else None  # a bad baseline fails before the audit
     engine = engine or "local"
     tables = spark_tables(table or [], engine)
+    daily_to, keep_daily = spark_daily(
+        daily, list(formats or []), output, statements is not None, engine
+    )
     recorder = clock.start(timings)
     with err.status("Loading and validating…") as status:  # on a terminal only, on stderr
         if engine == "spark":
             result = spark_engine().audit_spark(
                 list(paths or []), explicit, tables, settings, rules, sheet, first, last,
-                status=status.update,
+                status=status.update, daily_to=daily_to, keep_daily=keep_daily,
             )  # fmt: skip
         else:
             result = audit_files(
@@ -177,6 +186,11 @@ def check(
         if not quiet:
             text = t("statements_written", settings.lang, n=len(written), folder=statements)
             err.print(text, markup=False, highlight=False)
+    if engine == "spark" and daily_to and not quiet:
+        from payaudit.i18n import t
+
+        text = t("daily_written", settings.lang, folder=daily_to)
+        err.print(text, markup=False, highlight=False)
     if recorder:
         err.print("\n".join(recorder.lines()), markup=False, highlight=False)
     raise typer.Exit(result.exit_code(settings.fail_on))

@@ -81,8 +81,8 @@ def audit_files(
     if parts == 1:
         status("Loading and validating…")
         dataset = load_files(files, settings, sheet)
-        if not _holds_data(dataset, date_from, date_to):
-            raise _empty_range(date_from, date_to, data_days(dataset))
+        if not holds_data(dataset, date_from, date_to):
+            raise empty_range(date_from, date_to, data_days(dataset))
         status("Auditing…")
         return run_audit(dataset, settings, rules, date_from, date_to)
     with _split(files, settings, sheet, parts, status) as split:
@@ -95,10 +95,10 @@ def audit_files(
         for part in range(parts):
             status(f"Auditing part {part + 1} of {parts}…")
             dataset = split.dataset(part)
-            held = held or _holds_data(dataset, *ranged)
+            held = held or holds_data(dataset, *ranged)
             results.append(audit_dataset(dataset, settings, rules, date_from, date_to))
         if not held:
-            raise _empty_range(*ranged, split.span(status))
+            raise empty_range(*ranged, split.span(status))
     return combine(results, files)
 
 
@@ -110,14 +110,20 @@ def audit_part(
     date_from: date,
     date_to: date,
     digests: dict[str, str],
-) -> AuditResult:
+    asked: tuple[date | None, date | None] = (None, None),
+) -> tuple[AuditResult | None, tuple[date | None, date | None], bool]:
     """One part audited, whatever engine runs it (a Spark task; this machine's split assembles
     its parts itself to add the loader's notes once): its canonical frames in (every table, ids
     repeated across parts flagged in `_repeat_<column>`), its findings, per-worker and per-day
     figures, data issues, row counts per input file (`files`, hashed in `digests`) and roster
-    out."""
+    out (None when the range is empty: --from after the data); with the first and last day of
+    its clean data and whether a clean row falls in the range `asked` (--from/--to), which
+    the engine needs over every part."""
     dataset = assemble(frames, files, settings, digests)
-    return audit_dataset(dataset, settings, rules, date_from, date_to)
+    span, held = data_days(dataset), holds_data(dataset, *asked)
+    if date_from > date_to:
+        return None, span, held
+    return audit_dataset(dataset, settings, rules, date_from, date_to), span, held
 
 
 def audit_dataset(
@@ -139,7 +145,7 @@ def combine(results: list[AuditResult], files: dict[str, list]) -> AuditResult:
     )
 
 
-def _holds_data(dataset: Dataset, start: date | None, end: date | None) -> bool:
+def holds_data(dataset: Dataset, start: date | None, end: date | None) -> bool:
     """Whether a clean order, shift or payout falls in the audit range --from/--to (True
     when neither is given: the range is then the data's own)."""
     if start is None and end is None:
@@ -162,7 +168,7 @@ def _holds_data(dataset: Dataset, start: date | None, end: date | None) -> bool:
     return spans.filter(inside).head(1).collect().height > 0
 
 
-def _empty_range(start: date | None, end: date | None, span: tuple) -> ConfigError:
+def empty_range(start: date | None, end: date | None, span: tuple) -> ConfigError:
     """The error of an audit range without data, naming the range and the data's span."""
     asked = f"{start or 'the start'} to {end or 'the end'}"
     first, last = span

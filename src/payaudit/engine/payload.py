@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from payaudit.config import Settings
 from payaudit.dataset import Dataset, InputFile
-from payaudit.engine.result import AuditResult
+from payaudit.engine.result import DAILY_SCHEMA, AuditResult
 from payaudit.rules.base import Rule
 
 _INPUTS = {"table": pl.String, "path": pl.String, "sha256": pl.String}
@@ -55,7 +55,8 @@ def result_frames(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
 def result_from_frames(
     outputs: dict[str, pl.DataFrame], settings: Settings, rules: list[type[Rule]]
 ) -> AuditResult:
-    """A part's audit again, from result_frames' frames."""
+    """A part's audit again, from result_frames' frames; without "daily" when the per-day
+    figures travel apart (Spark writes them as Parquet)."""
     meta = outputs["meta"]
     roster = outputs.get("roster")
     dataset = Dataset(
@@ -66,7 +67,7 @@ def result_from_frames(
     return AuditResult(
         findings=outputs["findings"],
         workers=outputs["workers"],
-        daily=outputs["daily"],
+        daily=outputs.get("daily", pl.DataFrame(schema=DAILY_SCHEMA)),
         parameters=outputs["parameters"],
         dataset=dataset,
         settings=settings,

@@ -13,6 +13,7 @@ driver. This is the only module that imports pyspark."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
@@ -26,7 +27,8 @@ from urllib.parse import unquote, urlparse
 
 import polars as pl
 import pyarrow as pa
-from pyspark import SparkConf, SparkContext
+import pyspark
+from pyspark import SparkConf, SparkContext, StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import to_arrow_schema
@@ -34,20 +36,41 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import empty_issues
-from payaudit.engine.context import data_days, whole_periods
-from payaudit.engine.parts import ORDERS_PER_PART, TEXT_BYTES_PER_ORDER, audit_part, combine
+from payaudit.engine.context import whole_periods
+from payaudit.engine.parts import (
+    TEXT_BYTES_PER_ORDER,
+    audit_part,
+    combine,
+    empty_range,
+)
 from payaudit.engine.payload import from_blob, result_frames, result_from_frames, to_blob
-from payaudit.engine.result import AuditResult
+from payaudit.engine.result import DAILY_SCHEMA, AuditResult
 from payaudit.errors import InputError
-from payaudit.io import assemble, canonical, find_files, read_table, records_canonical
+from payaudit.io import canonical, find_files, read_table, records_canonical
 from payaudit.io.readers import PARQUET_MAGIC
 from payaudit.io.text import sha256
 from payaudit.rules.base import Rule
-from payaudit.schema import BAD, DTYPES, EXTRA, PARSED, REPEAT
+from payaudit.schema import BAD, DTYPES, EXTRA, FIRST_DAY, LAST_DAY, PARSED, REPEAT
 
 PARTS_CONF = "spark.payaudit.ordersPerPart"  # orders per part, when the default does not suit
+# A part is a task, its rows held in one Python worker: 1M orders peak at about 1.5 GiB there
+# (bench/results.md), so that every core of a common executor can audit one.
+ORDERS_PER_TASK = 1_000_000
+# Grouped applyInArrow came with Spark 4; before it, applyInPandas does (tests force it).
+ARROW_GROUPS = int(pyspark.__version__.split(".")[0]) >= 4
+_BATCH = "spark.sql.execution.arrow.maxRecordsPerBatch"
+# As many shuffle partitions as parts: Spark's 200 made as many Python tasks of a few rows.
+_SHUFFLE = "spark.sql.shuffle.partitions"
+# The cached blobs as they are: Spark's column compression only costs time on binary blobs.
+_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed"
+_ROWS_PER_BATCH = 100_000  # rows into Python at a time: Spark's 10,000 took 3x as long
+_BLOBS_PER_BATCH = 8  # blobs into a part's task at a time: a blob holds up to 100,000 rows
+_BROADCAST_KEYS = 1_000_000  # hashes of repeated ids sent to every task, at most (_firsts)
 _BLOB = "_part int, _table string, _blob binary"
-_OUT = "_kind string, _blob binary"
+_OUT = "_part int, _kind string, _blob binary"
+_DAY_COLUMNS = {"orders": ("accepted_at",), "shifts": ("start",)}  # data_days' columns
+_DAY_COLUMNS |= {"payouts": ("period_start", "period_end")}
+_SPAN_SCHEMA = {"first": pl.Date, "last": pl.Date, "held": pl.Boolean}
 _BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob", pa.binary())])
 
 
@@ -58,8 +81,9 @@ def session() -> SparkSession:
         SparkContext._ensure_initialized()
     else:  # local mode
         builder = builder.master("local[*]").config("spark.ui.showConsoleProgress", "false")
-        # The driver is the executor too: Spark's 1 GB default is short of one part's blobs.
-        builder = builder.config("spark.driver.memory", "4g")
+        # The driver is the executor too: Spark's 1 GB default is short of a part's blobs in
+        # flight; the cached rows are on disk, and the parts' Python workers outside the heap.
+        builder = builder.config("spark.driver.memory", "2g")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the tasks' Python is ours
     # As many Polars threads in a task as it has cores, unless told otherwise: Spark already
     # runs a task per core.
@@ -194,7 +218,12 @@ _SPARK_TYPES |= {pl.Boolean: "boolean", pl.Date: "date", pl.Datetime("us"): "tim
 
 
 def _spark_schema(table: str) -> str:
-    return ", ".join(f"`{n}` {_SPARK_TYPES[t]}" for n, t in _schema(table).items())
+    return _ddl(_schema(table))
+
+
+def _ddl(schema: pl.Schema | dict[str, pl.DataType]) -> str:
+    """Spark's DDL of the columns."""
+    return ", ".join(f"`{n}` {_SPARK_TYPES[t]}" for n, t in schema.items())
 
 
 def _read_files(table, settings, sheet, labels, batches: Iterator[pa.RecordBatch]):
@@ -238,17 +267,29 @@ def _parted(table: str, frame: DataFrame, parts: int) -> DataFrame:
         if not c.unique or c.name == "worker_id":
             continue
         key = F.col(f"`{c.name}`")
-        firsts = (
-            frame.where(key.isNotNull())
-            .groupBy(key.alias("_key"))
-            .agg(F.min(order).alias("_first"), F.count(F.lit(1)).alias("_n"))
-            .where(F.col("_n") > 1)
-            .drop("_n")
-        )
+        firsts = _firsts(frame.where(key.isNotNull()).select(key.alias("_key"), order.alias("_o")))
         frame = frame.join(firsts, key == F.col("_key"), "left")
         repeat = F.col("_first").isNotNull() & (order != F.col("_first"))
         frame = frame.withColumn(REPEAT + c.name, repeat).drop("_key", "_first")
     return frame
+
+
+def _firsts(keys: DataFrame) -> DataFrame:
+    """The first place (_o) of each value (_key) seen more than once. The values are first
+    counted by their 64-bit hash, a cheap aggregation even over billions, and only those whose
+    hash repeats are compared: few in most exports, so sent to every task (a broadcast join),
+    and the rows are never shuffled by value."""
+    hashed = keys.withColumn("_h", F.xxhash64("_key"))
+    twice = hashed.groupBy("_h").count().where(F.col("count") > 1).select("_h")
+    small = twice.count() <= _BROADCAST_KEYS
+    suspects = hashed.join(F.broadcast(twice) if small else twice, "_h")
+    firsts = (
+        suspects.groupBy("_key")
+        .agg(F.min("_o").alias("_first"), F.count(F.lit(1)).alias("_n"))
+        .where(F.col("_n") > 1)
+        .drop("_n")
+    )
+    return F.broadcast(firsts) if small else firsts
 
 
 def _blobs(table: str, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -262,6 +303,28 @@ def _blobs(table: str, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordB
             )
 
 
+def _light_span(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Each blob's part and the first and last day of its dated rows (data_days' columns) that
+    name a worker and fall in the years validation accepts: the audit range before any part is
+    validated, which each part's exact span then confirms (audit_spark)."""
+    for batch in batches:
+        tables, blobs = batch.column("_table").to_pylist(), batch.column("_blob").to_pylist()
+        spans = []
+        for table, blob in zip(tables, blobs, strict=True):
+            rows = from_blob(blob).filter(pl.col("worker_id").is_not_null())
+            days = pl.concat(
+                [pl.Series([], dtype=pl.Date)]
+                + [rows.get_column(c).cast(pl.Date) for c in _DAY_COLUMNS.get(table, ())]
+            )
+            days = days.filter(days.is_between(FIRST_DAY, LAST_DAY))
+            spans.append((days.min(), days.max()))
+        firsts, lasts = zip(*spans, strict=True) if spans else ((), ())
+        yield pa.RecordBatch.from_arrays(
+            [batch.column("_part"), pa.array(firsts, pa.date32()), pa.array(lasts, pa.date32())],
+            names=["_part", "first", "last"],
+        )
+
+
 def _part_frames(rows: pa.Table, job: dict) -> dict[str, pl.DataFrame]:
     """A part's canonical frames from its blobs, each table's rows in input order."""
     frames = dict(job["whole"])
@@ -273,34 +336,80 @@ def _part_frames(rows: pa.Table, job: dict) -> dict[str, pl.DataFrame]:
     return frames
 
 
-def _days(job: dict, rows: pa.Table) -> pa.Table:
-    """The first and last day of the part's clean data."""
-    dataset = assemble(_part_frames(rows, job), job["files"], job["settings"], job["digests"])
-    first, last = data_days(dataset)
-    return pa.table(
-        {"first": pa.array([first], pa.date32()), "last": pa.array([last], pa.date32())}
-    )
-
-
-def _audit_frames(job: dict, frames: dict[str, pl.DataFrame]) -> AuditResult:
+def _audit_frames(job: dict, frames: dict[str, pl.DataFrame]):
     args = (job["files"], job["settings"], job["rules"], job["from"], job["to"], job["digests"])
-    return audit_part(frames, *args)
+    return audit_part(frames, *args, job["asked"])
 
 
 def _audit(job: dict, rows: pa.Table) -> pa.Table:
-    """The part's audit, each of its outputs as an Arrow blob."""
-    outputs = result_frames(_audit_frames(job, _part_frames(rows, job)))
-    return pa.table({"_kind": [k for k, _ in outputs], "_blob": [to_blob(f) for _, f in outputs]})
+    """The part's audit, each of its outputs as an Arrow blob, with its span (audit_part)."""
+    result, (first, last), held = _audit_frames(job, _part_frames(rows, job))
+    span = pl.DataFrame({"first": [first], "last": [last], "held": [held]})
+    outputs = [("span", span), *(result_frames(result) if result else [])]
+    return pa.table(
+        {
+            "_part": pa.array([rows.column("_part")[0].as_py()] * len(outputs), pa.int32()),
+            "_kind": [k for k, _ in outputs],
+            "_blob": [to_blob(f) for _, f in outputs],
+        }
+    )
 
 
-def _group(blobs: DataFrame, job: dict, func, schema: str) -> list:
-    """func(job, a part's rows) on every part, grouped by part in Spark; its rows collected."""
+def _grouped(rows: DataFrame, func: Callable[[pa.Table], pa.Table], schema: str) -> DataFrame:
+    """func(a part's rows) on every part, grouped by part in Spark: `applyInArrow` on Spark 4,
+    `applyInPandas` before it (ARROW_GROUPS), the blobs as bytes in pandas."""
+    grouped = rows.groupBy("_part")
+    if ARROW_GROUPS:
 
-    def run(rows: pa.Table) -> pa.Table:  # Spark tells the function's kind by its hints
-        return func(job, rows)
+        def run(table: pa.Table) -> pa.Table:  # Spark tells the function's kind by its hints
+            return func(table)
 
-    # Streamed a partition at a time: the driver never holds every part's outputs twice.
-    return list(blobs.groupBy("_part").applyInArrow(run, schema).toLocalIterator())
+        return grouped.applyInArrow(run, schema)
+    return grouped.applyInPandas(
+        lambda frame: func(pa.Table.from_pandas(frame, preserve_index=False)).to_pandas(), schema
+    )
+
+
+def _audited(union: DataFrame, job: dict) -> tuple[DataFrame, dict[int, dict[str, pl.DataFrame]]]:
+    """Every part audited: Spark's outputs, kept for the per-day figures, and every output but
+    those collected, per part."""
+    out = _grouped(union, functools.partial(_audit, job), _OUT)
+    out = out.persist(StorageLevel.MEMORY_AND_DISK)
+    found: dict[int, dict[str, pl.DataFrame]] = {}
+    for part, kind, blob in out.where(F.col("_kind") != "daily").collect():
+        found.setdefault(part, {})[kind] = from_blob(blob)
+    return out, found
+
+
+def _daily_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The per-day blobs as rows, for Spark to write."""
+    for batch in batches:
+        for blob in batch.column("_blob").to_pylist():
+            yield from from_blob(blob).to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
+
+
+def _daily_of(workers: list[str] | None, batches: Iterator[pa.RecordBatch]):
+    """The per-day blobs, of `workers` only unless None."""
+    for batch in batches:
+        for blob in batch.column("_blob").to_pylist():
+            daily = from_blob(blob)
+            if workers is not None:
+                daily = daily.filter(pl.col("worker_id").is_in(workers))
+            yield pa.RecordBatch.from_pydict({"_blob": [to_blob(daily)]})
+
+
+def _daily(out: DataFrame, to: str | None, keep: str, findings: pl.DataFrame) -> pl.DataFrame:
+    """The per-day figures written by Spark as Parquet to `to` (unless None), and those the
+    driver keeps: "all", those of the workers with `findings`, or "none"."""
+    daily = out.where(F.col("_kind") == "daily").select("_blob")
+    if to is not None:
+        daily.mapInArrow(_daily_rows, _ddl(DAILY_SCHEMA)).write.mode("overwrite").parquet(to)
+    kept = [pl.DataFrame(schema=DAILY_SCHEMA)]
+    if keep != "none":
+        workers = None if keep == "all" else findings.get_column("worker_id").unique().to_list()
+        blobs = daily.mapInArrow(functools.partial(_daily_of, workers), "_blob binary").collect()
+        kept += [from_blob(row[0]) for row in blobs]
+    return pl.concat(kept).sort("worker_id", "date")
 
 
 def _collected(frame: DataFrame, table: str) -> pl.DataFrame:
@@ -315,6 +424,32 @@ def _blob_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_pydict({"_blob": [to_blob(pl.from_arrow(batch))]})
 
 
+@contextlib.contextmanager
+def _planned(spark: SparkSession, settings: dict[str, object]) -> Iterator[None]:
+    """Spark's SQL `settings` in the plans made meanwhile (a plan reads them when it is made),
+    the session's own again after."""
+    before = {key: spark.conf.get(key) for key in settings}
+    for key, value in settings.items():
+        spark.conf.set(key, str(value))
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            spark.conf.set(key, value)
+
+
+def _span(found: dict[int, dict[str, pl.DataFrame]]) -> tuple[date | None, date | None, bool]:
+    """The first and last day of the clean data of every part, and whether any part holds
+    data in the range asked."""
+    spans = pl.concat([pl.DataFrame(schema=_SPAN_SCHEMA), *(o["span"] for o in found.values())])
+    return spans.select(pl.col("first").min(), pl.col("last").max(), pl.col("held").any()).row(0)
+
+
+def part_count(orders: int, parallelism: int, orders_per_part: int) -> int:
+    """How many parts: about `orders_per_part` orders each, and at least one per core."""
+    return max(parallelism, math.ceil(orders / orders_per_part))
+
+
 def audit_spark(
     paths: list[Path],
     explicit: dict[str, Path],
@@ -327,53 +462,74 @@ def audit_spark(
     orders_per_part: int | None = None,
     status: Callable[[str], object] = lambda _: None,
     spark: SparkSession | None = None,
+    daily_to: str | None = None,
+    keep_daily: str = "all",
 ) -> AuditResult:
     """The audit of local files (`paths`, `explicit` as on one machine) and of `tables`
     (table → a catalog table db.name, or a URI Spark reads: hdfs://…, s3a://…) in parts run
-    as Spark tasks: the findings, data issues and row counts of the audit on one machine."""
+    as Spark tasks: the findings, data issues and row counts of the audit on one machine. The
+    per-day figures are written as Parquet to `daily_to` (any location Spark writes, unless
+    None); the result holds `keep_daily` of them: "all", those of the workers with findings
+    ("findings", what worker statements show) or "none"."""
     status("Starting Spark…")
     spark = spark or session()
     sources = _Sources(spark, settings, sheet)
     sources.add_all(paths, explicit, tables)
-    per_part = orders_per_part or int(spark.conf.get(PARTS_CONF, str(ORDERS_PER_PART)))
-    parts = max(spark.sparkContext.defaultParallelism, math.ceil(sources.orders / per_part))
+    if "orders" not in sources.frames:  # found files have it; tables alone might not
+        raise InputError("No orders table: give --table orders=… or orders files.")
+    per_part = orders_per_part or int(spark.conf.get(PARTS_CONF, str(ORDERS_PER_TASK)))
+    parts = part_count(sources.orders, spark.sparkContext.defaultParallelism, per_part)
     status(f"Auditing in {parts} parts on Spark…")
     job = {"empty": {}, "whole": {}, "files": sources.files, "settings": settings}
-    job |= {"digests": sources.digests, "rules": rules}
+    job |= {"digests": sources.digests, "rules": rules, "asked": (date_from, date_to)}
     blobs = []
-    for table, frames in sources.frames.items():
-        frame = functools.reduce(DataFrame.unionByName, frames)
-        if "worker_id" not in contract(table).names:  # a small table every part gets whole
-            job["whole"][table] = _collected(frame, table)
-            continue
-        parted = _parted(table, frame, parts)
-        job["empty"][table] = pl.from_arrow(
-            to_arrow_schema(parted.drop("_part").schema).empty_table()
-        )
-        blobs.append(parted.mapInArrow(functools.partial(_blobs, table), _BLOB))
-    union = functools.reduce(DataFrame.union, blobs).persist() if blobs else None
+    with _planned(spark, {_BATCH: _ROWS_PER_BATCH, _SHUFFLE: parts, _COMPRESSED: "false"}):
+        for table, frames in sources.frames.items():
+            frame = functools.reduce(DataFrame.unionByName, frames)
+            if "worker_id" not in contract(table).names:  # a small table every part gets whole
+                job["whole"][table] = _collected(frame, table)
+                continue
+            parted = _parted(table, frame, parts)
+            job["empty"][table] = pl.from_arrow(
+                to_arrow_schema(parted.drop("_part").schema).empty_table()
+            )
+            blobs.append(parted.mapInArrow(functools.partial(_blobs, table), _BLOB))
+        union = functools.reduce(DataFrame.union, blobs).persist(StorageLevel.DISK_ONLY)
+        light = union.mapInArrow(_light_span, "_part int, first date, last date").collect()
     try:
-        if union and (date_from is None or date_to is None):
-            days = _group(union, job, _days, "first date, last date")
-            today = date.today()
-            first = min((r[0] for r in days if r[0]), default=today)
-            last = max((r[1] for r in days if r[1]), default=today)
-            start, end = whole_periods(first, last, settings.period)
-            date_from, date_to = date_from or start, date_to or end
-        job |= {"from": date_from, "to": date_to}
-        rows = _group(union, job, _audit, _OUT) if union else []
-        parts_audited = union.select("_part").distinct().count() if union else 0
+        today = date.today()
+        start, end = whole_periods(
+            min((r[1] for r in light if r[1]), default=today),
+            max((r[2] for r in light if r[2]), default=today),
+            settings.period,
+        )
+        job |= {"from": date_from or start, "to": date_to or end}
+        with _planned(spark, {_BATCH: _BLOBS_PER_BATCH, _SHUFFLE: parts}):
+            out, found = _audited(union, job)
+            first, last, held = _span(found)
+            if (date_from or date_to) and not held:
+                out.unpersist()
+                raise empty_range(date_from, date_to, (first, last))
+            start, end = whole_periods(first or today, last or today, settings.period)
+            if (date_from or start, date_to or end) != (job["from"], job["to"]):
+                # A row the light span counted was rejected: the parts again, in the exact range.
+                status("Auditing again in the range of the valid data…")
+                out.unpersist()
+                job |= {"from": date_from or start, "to": date_to or end}
+                out, found = _audited(union, job)
     finally:
-        if union:
-            union.unpersist()
-    outputs: list[dict[str, pl.DataFrame]] = []
-    for kind, blob in rows:  # each part's outputs in a run, findings first
-        outputs += [{}] if kind == "findings" else []
-        outputs[-1][kind] = from_blob(blob)
-    if len(outputs) != parts_audited or not all("meta" in o for o in outputs):  # meta: last
+        union.unpersist()
+    if set(found) != {r[0] for r in light} or not all("meta" in o for o in found.values()):
         raise InputError("Spark returned part of the audit only: give the driver more memory.")
-    if not outputs:  # no rows anywhere: the audit of empty tables
-        return _audit_frames(job, _part_frames(pa.table({"_table": [], "_blob": []}), job))
-    result = combine([result_from_frames(o, settings, rules) for o in outputs], sources.files)
+    if not found:  # no rows anywhere: the audit of empty tables
+        out.unpersist()
+        return _audit_frames(job, _part_frames(pa.table({"_table": [], "_blob": []}), job))[0]
+    results = [result_from_frames(found[p], settings, rules) for p in sorted(found)]
+    result = combine(results, sources.files)
+    try:
+        daily = _daily(out, daily_to, keep_daily, result.findings)
+    finally:
+        out.unpersist()
     issues = pl.concat([*sources.notes, result.dataset.issues])  # first, as on one machine
-    return dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, issues=issues))
+    dataset = dataclasses.replace(result.dataset, issues=issues)
+    return dataclasses.replace(result, daily=daily, dataset=dataset)
