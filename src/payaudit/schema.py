@@ -206,11 +206,18 @@ def _hits(frame: pl.DataFrame, code: str, c: Column, rows: pl.Expr, detail: pl.E
     )
 
 
-def _distinct_hashes(frame: pl.DataFrame, table: str) -> frozenset[str]:
+def _distinct_hashes(
+    frame: pl.DataFrame, table: str, decided: set[str] = frozenset()
+) -> frozenset[str]:
     """The unique columns whose values all hash differently, so are certainly all different.
     Pandera's exact check compares the values themselves, ~7× slower on 10M order ids; it
-    still runs on any column where two hashes agree (a duplicate, or a rare collision)."""
-    unique = [c.name for c in contract(table).columns if c.unique and c.name in frame.columns]
+    still runs on any column where two hashes agree (a duplicate, or a rare collision).
+    `decided`: columns whose repeats were found across the whole input (a part's), skipped."""
+    unique = [
+        c.name
+        for c in contract(table).columns
+        if c.unique and c.name in frame.columns and c.name not in decided
+    ]
     if not unique:
         return frozenset()
     distinct = frame.select(
@@ -223,7 +230,7 @@ def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.LazyFrame]:
     """Required, range and uniqueness failures found by the contract's Pandera model."""
     try:
         decided = {c.name for c in contract(table).columns if REPEAT + c.name in frame.columns}
-        model(table, _distinct_hashes(frame, table) | decided).validate(frame, lazy=True)
+        model(table, _distinct_hashes(frame, table, decided) | decided).validate(frame, lazy=True)
         return []
     except _pandera().errors.SchemaErrors as exc:
         failures = exc.failure_cases.select("column", "check", _i=pl.col("index").cast(pl.Int64))
