@@ -5,7 +5,7 @@ results are combined. Memory then follows the largest part, not the input.
 
 What spans parts is settled over the whole input first: the audit range (from the span of
 the clean data of every part) and ids repeated anywhere in the input (D004), found by hash
-buckets so that no pass holds more than a part's share of the hashes."""
+buckets so that no pass holds more than a few parts' share of the hashes."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ ORDERS_PER_PART = 5_000_000
 TEXT_BYTES_PER_ORDER = 90  # an order row of a CSV export, to size parts before reading it
 GZIP_RATIO = 8  # a CSV export gzipped: about 5-10x smaller; counting high only makes more parts
 _HASH = "_hash_"  # prefix of a unique column's hash, written with the parts
+# The hashes of this many parts' ids are compared at once (~25M: ~0.6 GB): each bucket is a
+# scan of every part, so one bucket per part (100M: 20 scans) took half of the split.
+PARTS_PER_BUCKET = 5
 
 
 def estimated_orders(files: list[Path]) -> int:
@@ -281,16 +284,17 @@ class _Split:
         found = [pl.DataFrame(schema={"_path": pl.String, "_row": pl.Int64, "column": pl.String})]
         if not self._files(table, "*"):  # files with a header and no rows
             return found[0]
+        buckets = math.ceil(self.parts / PARTS_PER_BUCKET)
         for column in hashed:
             h = pl.col(_HASH + column)
             suspects = [
                 self._scan(table)
                 .select(h)
-                .filter(h % self.parts == bucket)
+                .filter(h % buckets == bucket)
                 .filter(h.is_duplicated())
                 .unique()
                 .collect()
-                for bucket in range(self.parts)
+                for bucket in range(buckets)
             ]
             same = pl.concat(suspects).get_column(_HASH + column)
             rows = (
