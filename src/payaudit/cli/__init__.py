@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from payaudit.cli.failures import err, handled, internal, quiet_stdout
+from payaudit.cli.failures import err, handled, internal, quiet_stdout, say
 from payaudit.cli.options import (
     ConfigOpt,
     DateOpt,
@@ -31,6 +31,7 @@ from payaudit.cli.options import (
 )
 from payaudit.config import check_choices, resolve_lang
 from payaudit.errors import ConfigError
+from payaudit.i18n import t
 
 app = typer.Typer(
     name="payaudit",
@@ -179,20 +180,15 @@ def check(
     with clock.phase("reports"):
         emit(result, list(formats or []), output, options, err, summary_to_stdout=True)
     if statements is not None:
-        from payaudit.i18n import t
         from payaudit.report.statements import write_statements
 
         written = write_statements(result, statements, statement_lang, redact)
         if not quiet:
-            text = t("statements_written", settings.lang, n=len(written), folder=statements)
-            err.print(text, markup=False, highlight=False)
+            say(t("statements_written", settings.lang, n=len(written), folder=statements))
     if engine == "spark" and daily_to and not quiet:
-        from payaudit.i18n import t
-
-        text = t("daily_written", settings.lang, folder=daily_to)
-        err.print(text, markup=False, highlight=False)
+        say(t("daily_written", settings.lang, folder=daily_to))
     if recorder:
-        err.print("\n".join(recorder.lines()), markup=False, highlight=False)
+        say("\n".join(recorder.lines()))
     raise typer.Exit(result.exit_code(settings.fail_on))
 
 
@@ -213,7 +209,7 @@ def baseline_command(
         sys.stdout.write(text)
     else:
         atomic_write(output, lambda out: out.write(text.encode()))
-        err.print(f"Wrote the baseline of {report} to {output}.", markup=False, highlight=False)
+        say(f"Wrote the baseline of {report} to {output}.")
 
 
 @app.command()
@@ -229,7 +225,6 @@ def params(
     config: ConfigOpt = None,
 ) -> None:
     """The rule-pack values in force on a day, with their citations."""
-    from payaudit.i18n import t
     from payaudit.rulepack import load_pack
     from payaudit.views import params_json, params_table
 
@@ -262,7 +257,6 @@ def calendar(
 ) -> None:
     """Each non-ordinary day of a year: statutory holiday, rest day of a break, 补班 day."""
     from payaudit.calendar import unknown_bridging_years
-    from payaudit.i18n import t
     from payaudit.views import calendar_table
 
     language = pick_language(lang)
@@ -377,11 +371,9 @@ def sample(
     first = parse_day(start, "--start")
     summary = write_sample(out_dir, workers, days, seed, first, fmt, chinese)
     labelled = ", ".join(f"{rule} {n}" for rule, n in summary["violations"].items()) or "none"
-    err.print(
+    say(
         f"Wrote {summary['rows']['orders']:,} orders of {workers:,} workers over {days} days "
-        f"to {out_dir} in {summary['seconds']:.1f} s; labelled violations: {labelled}.",
-        markup=False,  # the folder's name is shown as it is, never read as Rich markup
-        highlight=False,
+        f"to {out_dir} in {summary['seconds']:.1f} s; labelled violations: {labelled}."
     )
 
 

@@ -31,6 +31,12 @@ def handled(command):
     return wrapper
 
 
+def say(text: str) -> None:
+    """Text for the user on stderr, as it is: never read as Rich markup or highlighted (it
+    names files and folders)."""
+    err.print(text, markup=False, highlight=False)
+
+
 def quiet_stdout() -> None:
     """A reader that closed the pipe (`| head`) wants no more: what is left for stdout goes
     nowhere, so that neither this run nor the interpreter's exit reports a broken pipe."""
