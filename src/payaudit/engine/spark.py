@@ -9,7 +9,8 @@ the whole input: the part of each row, pmod(xxhash64(worker_id), N) (stable acro
 unlike Polars' hash), and the ids repeated anywhere (D004). The tables of a part are brought
 together as Arrow blobs (one per part and batch), grouped by part, and audited by the one
 engine-neutral `audit_part`; its outputs come back as Arrow blobs and are combined on the
-driver. This is the only module that imports pyspark."""
+driver. What the tasks run is in engine/tasks.py; this module plans it, and is the only one
+that imports pyspark."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import polars as pl
 import pyarrow as pa
@@ -36,21 +36,21 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import empty_issues
+from payaudit.engine import tasks
 from payaudit.engine.context import whole_periods
 from payaudit.engine.parts import (
     TEXT_BYTES_PER_ORDER,
-    audit_part,
     combine,
     empty_range,
 )
-from payaudit.engine.payload import from_blob, result_frames, result_from_frames, to_blob
+from payaudit.engine.payload import from_blob, result_from_frames
 from payaudit.engine.result import DAILY_SCHEMA, AuditResult
 from payaudit.errors import InputError
-from payaudit.io import canonical, find_files, read_table, records_canonical
+from payaudit.io import canonical, find_files, records_canonical
 from payaudit.io.readers import PARQUET_MAGIC
 from payaudit.io.text import sha256
 from payaudit.rules.base import Rule
-from payaudit.schema import BAD, DTYPES, EXTRA, FIRST_DAY, LAST_DAY, PARSED, REPEAT
+from payaudit.schema import REPEAT
 
 PARTS_CONF = "spark.payaudit.ordersPerPart"  # orders per part, when the default does not suit
 # A part is a task, its rows held in one Python worker: 1M orders peak at about 1.5 GiB there
@@ -68,10 +68,6 @@ _BLOBS_PER_BATCH = 8  # blobs into a part's task at a time: a blob holds up to 1
 _BROADCAST_KEYS = 1_000_000  # hashes of repeated ids sent to every task, at most (_firsts)
 _BLOB = "_part int, _table string, _blob binary"
 _OUT = "_part int, _kind string, _blob binary"
-_DAY_COLUMNS = {"orders": ("accepted_at",), "shifts": ("start",)}  # data_days' columns
-_DAY_COLUMNS |= {"payouts": ("period_start", "period_end")}
-_SPAN_SCHEMA = {"first": pl.Date, "last": pl.Date, "held": pl.Boolean}
-_BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob", pa.binary())])
 
 
 def session() -> SparkSession:
@@ -99,37 +95,6 @@ def session() -> SparkSession:
     return spark
 
 
-def _schema(table: str) -> pl.Schema:
-    """A table's canonical columns as every source gives them to Spark."""
-    columns: dict[str, pl.DataType] = {}
-    for c in contract(table).columns:
-        columns[c.name] = DTYPES[c.type]
-        if c.type in PARSED:  # null where the cell parsed or the input lacks the column
-            columns[BAD + c.name] = pl.String
-    return pl.Schema(columns | {EXTRA: pl.String, "_path": pl.String, "_row": pl.Int64})
-
-
-def _arrow(frame: pl.DataFrame, table: str) -> list[pa.RecordBatch]:
-    """The frame in the table's canonical columns (null where it has none), as Spark expects."""
-    columns = [
-        pl.col(n).cast(t) if n in frame.columns else pl.lit(None, t).alias(n)
-        for n, t in _schema(table).items()
-    ]
-    return frame.select(columns).to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
-
-
-def _name(uri: str, labels: dict[str, str]) -> str:
-    """How reports name a file Spark gives as a URI, in whichever form: a local file by the
-    path given for it (`labels`: resolved path → path given), else by its resolved path; a
-    remote one as scheme://host/path."""
-    parsed = urlparse(uri)
-    path = unquote(parsed.path)
-    if parsed.scheme in ("", "file"):
-        local = str(Path(path).resolve())
-        return labels.get(local, local)
-    return f"{parsed.scheme}://{parsed.netloc}{path}"
-
-
 class _Sources:
     """Every input as a Spark DataFrame of canonical rows, and the files behind them."""
 
@@ -148,7 +113,7 @@ class _Sources:
         if kind == "file":
             raw = self.spark.read.format("binaryFile").load(location)
             frame = raw.select("path", "length", "content").mapInArrow(
-                functools.partial(_read_files, table, self.settings, self.sheet, self.labels),
+                functools.partial(tasks.read_files, table, self.settings, self.sheet, self.labels),
                 _spark_schema(table),
             )
             if table == "orders":
@@ -162,7 +127,7 @@ class _Sources:
             if table == "orders":
                 self.orders += raw.count()  # Parquet keeps its row counts: no data is read
         index = len(self.frames.get(table, []))
-        named = sorted(_name(f, self.labels) for f in raw.inputFiles())
+        named = sorted(tasks.file_name(f, self.labels) for f in raw.inputFiles())
         self.files.setdefault(table, []).extend(n for n in named if n not in self.files[table])
         self.frames.setdefault(table, []).append(frame.withColumn("_source", F.lit(index)))
 
@@ -209,7 +174,7 @@ class _Sources:
             F.col("_metadata.file_path").alias("_path"),
             (F.col("_metadata.row_index") + 1).alias("_row"),
         )
-        batches = functools.partial(_canonical_batches, table, self.settings, self.labels)
+        batches = functools.partial(tasks.canonical_batches, table, self.settings, self.labels)
         return rows.mapInArrow(batches, _spark_schema(table))
 
 
@@ -218,44 +183,12 @@ _SPARK_TYPES |= {pl.Boolean: "boolean", pl.Date: "date", pl.Datetime("us"): "tim
 
 
 def _spark_schema(table: str) -> str:
-    return _ddl(_schema(table))
+    return _ddl(tasks.canonical_columns(table))
 
 
 def _ddl(schema: pl.Schema | dict[str, pl.DataType]) -> str:
     """Spark's DDL of the columns."""
     return ", ".join(f"`{n}` {_SPARK_TYPES[t]}" for n, t in schema.items())
-
-
-def _read_files(table, settings, sheet, labels, batches: Iterator[pa.RecordBatch]):
-    """Each file of the batches read by payaudit's reader, in canonical rows."""
-    with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir:
-        for batch in batches:
-            for uri, content in zip(
-                batch.column("path").to_pylist(), batch.column("content").to_pylist(), strict=True
-            ):
-                label = _name(uri, labels)
-                copy = Path(workdir) / Path(urlparse(uri).path).name
-                copy.write_bytes(content)
-                try:
-                    frame, _ = read_table(table, copy, settings, sheet, Path(workdir))
-                except InputError as exc:
-                    raise InputError(str(exc).replace(str(copy), label)) from None
-                finally:
-                    copy.unlink()
-                yield from _arrow(frame.with_columns(_path=pl.lit(label)), table)
-
-
-def _canonical_batches(table, settings, labels, batches: Iterator[pa.RecordBatch]):
-    for batch in batches:
-        raw = pl.from_arrow(batch)
-        uris = raw.get_column("_path").unique()
-        names = {u: _name(u, labels) for u in uris}  # the batch's few files
-        paths = raw.get_column("_path").replace_strict(names, return_dtype=pl.String)
-        frame, _ = records_canonical(
-            table, raw.drop("_path").lazy(), settings, Path(paths[0] if len(paths) else "")
-        )
-        frame = frame.collect()
-        yield from _arrow(frame.with_columns(_path=paths), table)
 
 
 def _parted(table: str, frame: DataFrame, parts: int) -> DataFrame:
@@ -292,69 +225,6 @@ def _firsts(keys: DataFrame) -> DataFrame:
     return F.broadcast(firsts) if small else firsts
 
 
-def _blobs(table: str, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Each batch as one Arrow blob per part it holds."""
-    for batch in batches:
-        rows = pl.from_arrow(batch)
-        for (part,), frame in rows.partition_by("_part", as_dict=True).items():
-            blob = to_blob(frame.drop("_part"))
-            yield pa.RecordBatch.from_pydict(
-                {"_part": [part], "_table": [table], "_blob": [blob]}, schema=_BLOB_ARROW
-            )
-
-
-def _light_span(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Each blob's part and the first and last day of its dated rows (data_days' columns) that
-    name a worker and fall in the years validation accepts: the audit range before any part is
-    validated, which each part's exact span then confirms (audit_spark)."""
-    for batch in batches:
-        tables, blobs = batch.column("_table").to_pylist(), batch.column("_blob").to_pylist()
-        spans = []
-        for table, blob in zip(tables, blobs, strict=True):
-            rows = from_blob(blob).filter(pl.col("worker_id").is_not_null())
-            days = pl.concat(
-                [pl.Series([], dtype=pl.Date)]
-                + [rows.get_column(c).cast(pl.Date) for c in _DAY_COLUMNS.get(table, ())]
-            )
-            days = days.filter(days.is_between(FIRST_DAY, LAST_DAY))
-            spans.append((days.min(), days.max()))
-        firsts, lasts = zip(*spans, strict=True) if spans else ((), ())
-        yield pa.RecordBatch.from_arrays(
-            [batch.column("_part"), pa.array(firsts, pa.date32()), pa.array(lasts, pa.date32())],
-            names=["_part", "first", "last"],
-        )
-
-
-def _part_frames(rows: pa.Table, job: dict) -> dict[str, pl.DataFrame]:
-    """A part's canonical frames from its blobs, each table's rows in input order."""
-    frames = dict(job["whole"])
-    tables, blobs = rows.column("_table").to_pylist(), rows.column("_blob").to_pylist()
-    for table, columns in job["empty"].items():
-        found = [from_blob(b) for t, b in zip(tables, blobs, strict=True) if t == table]
-        frame = pl.concat([columns, *found], how="diagonal_relaxed")
-        frames[table] = frame.sort("_source", "_path", "_row").drop("_source")
-    return frames
-
-
-def _audit_frames(job: dict, frames: dict[str, pl.DataFrame]):
-    args = (job["files"], job["settings"], job["rules"], job["from"], job["to"], job["digests"])
-    return audit_part(frames, *args, job["asked"])
-
-
-def _audit(job: dict, rows: pa.Table) -> pa.Table:
-    """The part's audit, each of its outputs as an Arrow blob, with its span (audit_part)."""
-    result, (first, last), held = _audit_frames(job, _part_frames(rows, job))
-    span = pl.DataFrame({"first": [first], "last": [last], "held": [held]})
-    outputs = [("span", span), *(result_frames(result) if result else [])]
-    return pa.table(
-        {
-            "_part": pa.array([rows.column("_part")[0].as_py()] * len(outputs), pa.int32()),
-            "_kind": [k for k, _ in outputs],
-            "_blob": [to_blob(f) for _, f in outputs],
-        }
-    )
-
-
 def _grouped(rows: DataFrame, func: Callable[[pa.Table], pa.Table], schema: str) -> DataFrame:
     """func(a part's rows) on every part, grouped by part in Spark: `applyInArrow` on Spark 4,
     `applyInPandas` before it (ARROW_GROUPS), the blobs as bytes in pandas."""
@@ -373,7 +243,7 @@ def _grouped(rows: DataFrame, func: Callable[[pa.Table], pa.Table], schema: str)
 def _audited(union: DataFrame, job: dict) -> tuple[DataFrame, dict[int, dict[str, pl.DataFrame]]]:
     """Every part audited: Spark's outputs, kept for the per-day figures, and every output but
     those collected, per part."""
-    out = _grouped(union, functools.partial(_audit, job), _OUT)
+    out = _grouped(union, functools.partial(tasks.audit, job), _OUT)
     out = out.persist(StorageLevel.MEMORY_AND_DISK)
     found: dict[int, dict[str, pl.DataFrame]] = {}
     for part, kind, blob in out.where(F.col("_kind") != "daily").collect():
@@ -381,47 +251,29 @@ def _audited(union: DataFrame, job: dict) -> tuple[DataFrame, dict[int, dict[str
     return out, found
 
 
-def _daily_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The per-day blobs as rows, for Spark to write."""
-    for batch in batches:
-        for blob in batch.column("_blob").to_pylist():
-            yield from from_blob(blob).to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
-
-
-def _daily_of(workers: list[str] | None, batches: Iterator[pa.RecordBatch]):
-    """The per-day blobs, of `workers` only unless None."""
-    for batch in batches:
-        for blob in batch.column("_blob").to_pylist():
-            daily = from_blob(blob)
-            if workers is not None:
-                daily = daily.filter(pl.col("worker_id").is_in(workers))
-            yield pa.RecordBatch.from_pydict({"_blob": [to_blob(daily)]})
-
-
 def _daily(out: DataFrame, to: str | None, keep: str, findings: pl.DataFrame) -> pl.DataFrame:
     """The per-day figures written by Spark as Parquet to `to` (unless None), and those the
     driver keeps: "all", those of the workers with `findings`, or "none"."""
     daily = out.where(F.col("_kind") == "daily").select("_blob")
     if to is not None:
-        daily.mapInArrow(_daily_rows, _ddl(DAILY_SCHEMA)).write.mode("overwrite").parquet(to)
+        daily.mapInArrow(tasks.daily_rows, _ddl(DAILY_SCHEMA)).write.mode("overwrite").parquet(to)
     kept = [pl.DataFrame(schema=DAILY_SCHEMA)]
     if keep != "none":
         workers = None if keep == "all" else findings.get_column("worker_id").unique().to_list()
-        blobs = daily.mapInArrow(functools.partial(_daily_of, workers), "_blob binary").collect()
+        blobs = daily.mapInArrow(
+            functools.partial(tasks.daily_of, workers), "_blob binary"
+        ).collect()
         kept += [from_blob(row[0]) for row in blobs]
     return pl.concat(kept).sort("worker_id", "date")
 
 
 def _collected(frame: DataFrame, table: str) -> pl.DataFrame:
     """A small table's canonical rows on the driver, as Arrow."""
-    batches = frame.drop("_source").mapInArrow(_blob_of, "_blob binary")
+    batches = frame.drop("_source").mapInArrow(tasks.blob_of, "_blob binary")
     found = [from_blob(row[0]) for row in batches.collect()]
-    return pl.concat([pl.DataFrame(schema=_schema(table)), *found], how="diagonal_relaxed")
-
-
-def _blob_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    for batch in batches:
-        yield pa.RecordBatch.from_pydict({"_blob": [to_blob(pl.from_arrow(batch))]})
+    return pl.concat(
+        [pl.DataFrame(schema=tasks.canonical_columns(table)), *found], how="diagonal_relaxed"
+    )
 
 
 @contextlib.contextmanager
@@ -436,13 +288,6 @@ def _planned(spark: SparkSession, settings: dict[str, object]) -> Iterator[None]
     finally:
         for key, value in before.items():
             spark.conf.set(key, value)
-
-
-def _span(found: dict[int, dict[str, pl.DataFrame]]) -> tuple[date | None, date | None, bool]:
-    """The first and last day of the clean data of every part, and whether any part holds
-    data in the range asked."""
-    spans = pl.concat([pl.DataFrame(schema=_SPAN_SCHEMA), *(o["span"] for o in found.values())])
-    return spans.select(pl.col("first").min(), pl.col("last").max(), pl.col("held").any()).row(0)
 
 
 def part_count(orders: int, parallelism: int, orders_per_part: int) -> int:
@@ -493,9 +338,9 @@ def audit_spark(
             job["empty"][table] = pl.from_arrow(
                 to_arrow_schema(parted.drop("_part").schema).empty_table()
             )
-            blobs.append(parted.mapInArrow(functools.partial(_blobs, table), _BLOB))
+            blobs.append(parted.mapInArrow(functools.partial(tasks.blobs, table), _BLOB))
         union = functools.reduce(DataFrame.union, blobs).persist(StorageLevel.DISK_ONLY)
-        light = union.mapInArrow(_light_span, "_part int, first date, last date").collect()
+        light = union.mapInArrow(tasks.light_span, "_part int, first date, last date").collect()
     try:
         today = date.today()
         start, end = whole_periods(
@@ -506,7 +351,7 @@ def audit_spark(
         job |= {"from": date_from or start, "to": date_to or end}
         with _planned(spark, {_BATCH: _BLOBS_PER_BATCH, _SHUFFLE: parts}):
             out, found = _audited(union, job)
-            first, last, held = _span(found)
+            first, last, held = tasks.span(found)
             if (date_from or date_to) and not held:
                 out.unpersist()
                 raise empty_range(date_from, date_to, (first, last))
@@ -523,7 +368,9 @@ def audit_spark(
         raise InputError("Spark returned part of the audit only: give the driver more memory.")
     if not found:  # no rows anywhere: the audit of empty tables
         out.unpersist()
-        return _audit_frames(job, _part_frames(pa.table({"_table": [], "_blob": []}), job))[0]
+        return tasks.audit_frames(
+            job, tasks.part_frames(pa.table({"_table": [], "_blob": []}), job)
+        )[0]
     results = [result_from_frames(found[p], settings, rules) for p in sorted(found)]
     result = combine(results, sources.files)
     try:
