@@ -165,14 +165,7 @@ def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
     return staged.select(*columns, *marks, pl.lit(str(path)).alias("_path"), "_row")
 
 
-def canonical(
-    table: str,
-    path: Path,
-    settings: Settings,
-    sheet: str | None,
-    workdir: Path,
-    finish,
-):
+def canonical(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path, finish):
     """(finish(the file's canonical frame, lazy, with `_bad_<column>` holding cells that did
     not parse): collected, or written out; the file's D011 issue, if any). A file whose head
     read as UTF-8 but whose later bytes do not is decoded again line by line."""
