@@ -148,3 +148,23 @@ def test_in_parts_ignored_headers_are_named_once_and_an_empty_range_stops(export
             [tmp_path], {}, Settings(), select_rules([], []), date_from=date(2024, 1, 1),
             date_to=date(2024, 1, 31), orders_at_once=1500, orders_per_part=1500,
         )  # fmt: skip
+
+
+def test_a_rejected_row_outside_the_clean_span_makes_the_parts_audit_again(exports, tmp_path):
+    """The range is drawn from the rows validation could keep before any part is validated:
+    an order in March of a worker missing from the roster stretches it to March, until the
+    clean rows' span (January) sets it back, and the parts are audited again."""
+    for file in exports.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    march = {"order_id": "X-9", "worker_id": "W99998", "accepted_at": "2025-03-05 10:00:00",
+             "completed_at": "2025-03-05 10:20:00", "pay": "5.00"}  # fmt: skip
+    orders = tmp_path / "orders_1.csv"
+    rows = pl.read_csv(orders, infer_schema=False)
+    pl.concat([rows, pl.DataFrame([march])], how="diagonal").write_csv(orders)
+    whole, _ = _audit(tmp_path, 10**9)
+    parted, steps = _audit(tmp_path, 1500)
+    assert steps.count("Auditing again in the range of the valid data…") == 1
+    assert sum(step.startswith("Auditing part 1 of") for step in steps) == 2
+    assert parted.manifest["period_to"] == whole.manifest["period_to"] == "2025-01-31"
+    for name in ("findings", "workers", "daily"):
+        assert getattr(parted, name).equals(getattr(whole, name)), name

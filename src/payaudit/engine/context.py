@@ -18,6 +18,7 @@ from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.engine import worktime
 from payaudit.engine.inputs import DEFAULT_AREA_CLASS, area_issues, resolve_workers, table_frame
 from payaudit.rulepack import RulePack
+from payaudit.schema import FIRST_DAY, LAST_DAY
 
 _US = pl.duration(microseconds=1)
 
@@ -217,15 +218,34 @@ def data_span(dataset: Dataset) -> tuple[date, date]:
     return first or today, last or today
 
 
+# The columns whose days make the data's span, per table (data_days).
+DAY_COLUMNS = {"orders": ("accepted_at",), "shifts": ("start",)}
+DAY_COLUMNS |= {"payouts": ("period_start", "period_end")}
+
+
+def days_of(frame: pl.LazyFrame, table: str) -> pl.LazyFrame:
+    """The days (`d`) of a table's rows in its DAY_COLUMNS."""
+    days = [frame.select(d=pl.col(c).cast(pl.Date)) for c in DAY_COLUMNS.get(table, ())]
+    return pl.concat([pl.LazyFrame(schema={"d": pl.Date}), *days])
+
+
+def plausible_days(frame: pl.LazyFrame, table: str) -> pl.LazyFrame:
+    """days_of the rows of a canonical frame not yet validated that validation could keep
+    (naming a worker, in the years it accepts): the span before validation, which the exact
+    one of the clean rows then confirms."""
+    days = days_of(frame.filter(pl.col("worker_id").is_not_null()), table)
+    return days.filter(pl.col("d").is_between(FIRST_DAY, LAST_DAY))
+
+
+def first_and_last(days: list[pl.LazyFrame]) -> tuple[date | None, date | None]:
+    """The first and last of the days (`d`) of the frames, None when there is none."""
+    days = pl.concat([pl.LazyFrame(schema={"d": pl.Date}), *days])
+    return days.select(first=pl.col("d").min(), last=pl.col("d").max()).collect().row(0)
+
+
 def data_days(dataset: Dataset) -> tuple[date | None, date | None]:
     """First and last day of the data, None when there is none (see data_span)."""
-    days = [
-        table_frame(dataset, "orders").select(d=pl.col("accepted_at").dt.date()),
-        table_frame(dataset, "shifts").select(d=pl.col("start").dt.date()),
-        table_frame(dataset, "payouts").select(d=pl.col("period_start")),
-        table_frame(dataset, "payouts").select(d=pl.col("period_end")),
-    ]
-    return pl.concat(days).select(first=pl.col("d").min(), last=pl.col("d").max()).collect().row(0)
+    return first_and_last([days_of(table_frame(dataset, t), t) for t in DAY_COLUMNS])
 
 
 def whole_periods(first: date, last: date, period: str) -> tuple[date, date]:

@@ -14,14 +14,13 @@ import polars as pl
 import pyarrow as pa
 
 from payaudit.contracts import contract
+from payaudit.engine.context import first_and_last, plausible_days
 from payaudit.engine.parts import audit_part
 from payaudit.engine.payload import from_blob, result_frames, to_blob
 from payaudit.errors import InputError
 from payaudit.io import read_table, records_canonical
-from payaudit.schema import BAD, DTYPES, EXTRA, FIRST_DAY, LAST_DAY, PARSED
+from payaudit.schema import BAD, DTYPES, EXTRA, PARSED
 
-_DAY_COLUMNS = {"orders": ("accepted_at",), "shifts": ("start",)}  # data_days' columns
-_DAY_COLUMNS |= {"payouts": ("period_start", "period_end")}
 _SPAN_SCHEMA = {"first": pl.Date, "last": pl.Date, "held": pl.Boolean}
 _BLOB_ARROW = pa.schema([("_part", pa.int32()), ("_table", pa.string()), ("_blob", pa.binary())])
 
@@ -106,15 +105,10 @@ def light_span(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     validated, which each part's exact span then confirms (audit_spark)."""
     for batch in batches:
         tables, blobs = batch.column("_table").to_pylist(), batch.column("_blob").to_pylist()
-        spans = []
-        for table, blob in zip(tables, blobs, strict=True):
-            rows = from_blob(blob).filter(pl.col("worker_id").is_not_null())
-            days = pl.concat(
-                [pl.Series([], dtype=pl.Date)]
-                + [rows.get_column(c).cast(pl.Date) for c in _DAY_COLUMNS.get(table, ())]
-            )
-            days = days.filter(days.is_between(FIRST_DAY, LAST_DAY))
-            spans.append((days.min(), days.max()))
+        spans = [
+            first_and_last([plausible_days(from_blob(blob).lazy(), table)])
+            for table, blob in zip(tables, blobs, strict=True)
+        ]
         firsts, lasts = zip(*spans, strict=True) if spans else ((), ())
         yield pa.RecordBatch.from_arrays(
             [batch.column("_part"), pa.array(firsts, pa.date32()), pa.array(lasts, pa.date32())],
