@@ -15,6 +15,7 @@ import math
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -253,13 +254,20 @@ class _Split:
     def __init__(self, files, settings: Settings, sheet: str | None, workdir: Path, parts: int):
         self.files, self.settings, self.sheet = files, settings, sheet
         self.workdir, self.parts = workdir, parts
-        self.digests = {str(p): sha256(p) for table_files in files.values() for p in table_files}
+        self.digests: dict[str, str] = {}
         self.whole: dict[str, pl.DataFrame] = {}  # tables without workers (weather), unsplit
         self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
         self.repeats: dict[str, pl.DataFrame] = {}
         self.notes: list[pl.DataFrame] = []  # the loader's issues about whole files (D011)
 
     def write(self) -> None:
+        paths = [p for table_files in self.files.values() for p in table_files]
+        with ThreadPoolExecutor(1) as hasher:  # hashlib lets go of the GIL: hashed while split
+            hashed = hasher.map(sha256, paths)
+            self._write()
+            self.digests = dict(zip(map(str, paths), hashed, strict=True))
+
+    def _write(self) -> None:
         for table, table_files in self.files.items():
             if "worker_id" not in contract(table).names:
                 read = [
@@ -287,7 +295,8 @@ class _Split:
             schema = frame.drop("_part").collect_schema()
             self.empty.setdefault(table, pl.DataFrame(schema=schema))
             shutil.rmtree(folder, ignore_errors=True)  # anything a failed first reading wrote
-            frame.sink_parquet(target, mkdir=True)
+            # temporary files: lz4 writes faster than zstd (10M: 6.2 -> 4.6 s)
+            frame.sink_parquet(target, mkdir=True, compression="lz4", statistics=False)
 
         _, note = canonical(table, path, self.settings, self.sheet, self.workdir, sink)
         self.notes.append(note)
