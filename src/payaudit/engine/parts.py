@@ -50,6 +50,7 @@ ORDERS_PER_PART = 5_000_000
 TEXT_BYTES_PER_ORDER = 90  # an order row of a CSV export, to size parts before reading it
 GZIP_RATIO = 8  # a CSV export gzipped: about 5-10x smaller; counting high only makes more parts
 _HASH = "_hash_"  # prefix of a unique column's hash, written with the parts
+_PLACE = "_place"
 # The hashes of this many parts' ids are compared at once (~25M: ~0.6 GB): each bucket is a
 # scan of every part, so one bucket per part (100M: 20 scans) took half of the split.
 PARTS_PER_BUCKET = 5
@@ -257,7 +258,7 @@ class _Split:
         self.digests: dict[str, str] = {}
         self.whole: dict[str, pl.DataFrame] = {}  # tables without workers (weather), unsplit
         self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
-        self.repeats: dict[str, pl.DataFrame] = {}
+        self.repeats: dict[str, dict[str, pl.Series]] = {}  # table: column: _place of repeats
         self.notes: list[pl.DataFrame] = []  # the loader's issues about whole files (D011)
 
     def write(self) -> None:
@@ -314,14 +315,15 @@ class _Split:
             files, hive_partitioning=False, missing_columns="insert", extra_columns="ignore"
         )
 
-    def _repeats(self, table: str, hashed: list[str]) -> pl.DataFrame:
-        """(_path, _row, column) of every cell of a unique column that repeats a value seen
-        earlier in the input (files in order, then rows), over all parts: hashes are compared
-        one bucket at a time, the values only where two hashes agree."""
-        found = [pl.DataFrame(schema={"_path": pl.String, "_row": pl.Int64, "column": pl.String})]
+    def _repeats(self, table: str, hashed: list[str]) -> dict[str, pl.DataFrame]:
+        """Per unique column, the _place of every cell that repeats a value seen earlier in
+        the input (files in order, then rows), over all parts: hashes are compared one bucket
+        at a time, the values only where two hashes agree."""
+        none = pl.Series(_PLACE, [], pl.Int64)
         if not self._files(table, "*"):  # files with a header and no rows
-            return found[0]
+            return dict.fromkeys(hashed, none)
         buckets = math.ceil(self.parts / PARTS_PER_BUCKET)
+        found = {}
         for column in hashed:
             h = pl.col(_HASH + column)
             # equal hashes side by side once sorted: ~6x faster than is_duplicated's hash table
@@ -335,17 +337,19 @@ class _Split:
                 for bucket in range(buckets)
             ]
             same = pl.concat(suspects).get_column(_HASH + column).unique()
-            if same.is_empty():
-                continue
-            rows = (
-                self._scan(table)
-                .filter(h.is_in(same.implode()))
-                .select(column, "_file", "_path", "_row")
-                .sort("_file", "_row")
-                .filter(pl.col(column).is_not_null() & ~pl.col(column).is_first_distinct())
-            )
-            found.append(rows.select("_path", "_row", column=pl.lit(column)).collect())
-        return pl.concat(found)
+            found[column] = none
+            if not same.is_empty():
+                found[column] = (
+                    self._scan(table)
+                    .filter(h.is_in(same.implode()))
+                    .select(column, "_file", "_row")
+                    .sort("_file", "_row")
+                    .filter(pl.col(column).is_not_null() & ~pl.col(column).is_first_distinct())
+                    .select(_place())
+                    .collect()
+                    .to_series()
+                )
+        return found
 
     def dataset(self, part: int) -> Dataset:
         """The part's validated Dataset; part 0 carries the loader's notes on whole files."""
@@ -359,11 +363,12 @@ class _Split:
             for table, empty in self.empty.items():
                 files = self._files(table, str(part))
                 frame = pl.concat([empty, *map(pl.read_parquet, files)], how="diagonal_relaxed")
-                repeats = self.repeats[table]
-                for column in repeats.get_column("column").unique().to_list():
-                    marked = repeats.filter(pl.col("column") == column).select("_path", "_row")
-                    flag = pl.struct("_path", "_row").is_in(marked.to_struct().implode())
-                    frame = frame.with_columns(flag.alias(REPEAT + column))
+                # every unique column's repeats are settled: validation need not look again
+                flags = {
+                    REPEAT + column: _place().is_in(marked.implode()) if marked.len() else False
+                    for column, marked in self.repeats[table].items()
+                }
+                frame = frame.with_columns(**flags)
                 drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
                 frames[table] = frame.drop(drop)
         return frames
@@ -372,6 +377,11 @@ class _Split:
         """First and last day of the rows of every part that validation could keep."""
         tables = [t for t in DAY_COLUMNS if t in self.empty and self._files(t, "*")]
         return first_and_last([plausible_days(self._scan(t), t) for t in tables])
+
+
+def _place() -> pl.Expr:
+    """A row's file (_file) and row in it as one integer: 2**40 rows to a file is plenty."""
+    return (pl.col("_file").cast(pl.Int64) * 2**40 + pl.col("_row")).alias(_PLACE)
 
 
 def _combine(parts: list[Dataset], files: dict[str, list[Path]]) -> Dataset:
