@@ -184,13 +184,29 @@ def test_json_writes_evil_worker_id_as_plain_string(tmp_path):
 
 def test_evidence_that_is_not_a_json_object_cannot_break_the_document(tmp_path):
     result = make_result(tmp_path)
-    bad = ['{"a": 1', "[1, 2]", None, "{bad}"]
-    result.findings = result.findings.with_columns(pl.Series("evidence", bad * 3, pl.String))
+    given = [
+        '{"a": 1',
+        "[1, 2]",
+        None,
+        "{bad}",
+        '{"a":\u3000 1}',  # a space JSON does not allow
+        '{"a": "\x01"}',  # a raw control character in a string
+        '{"n": {"b": [1, {"c": null}]}}',  # valid, nested: the full parser reads it
+        '{ "s" : "q\\"\\u00e9", "l" : [ ], "x": -0.5e3, "t": true }',
+    ]
+    result.findings = result.findings.with_columns(
+        pl.Series("evidence", given * 2, pl.String).head(result.findings.height)
+    )
+    assert result.findings.height >= len(given)
     emit(result, ["json"], tmp_path / "r.json", ReportOptions(), Console(stderr=True, quiet=True))
     doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
-    assert [f["evidence"] for f in doc["findings"][:4]] == [
+    assert [f["evidence"] for f in doc["findings"][: len(given)]] == [
         {"text": '{"a": 1'},
         {"text": "[1, 2]"},
         {},
         {"text": "{bad}"},
+        {"text": '{"a":\u3000 1}'},
+        {"text": '{"a": "\x01"}'},
+        {"n": {"b": [1, {"c": None}]}},
+        {"s": 'q"é', "l": [], "x": -500.0, "t": True},
     ]
