@@ -274,7 +274,9 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
             hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
         if c.type in ("text", "district"):
             code = "D015" if c.required else "D016"
-            hits.append(_hits(frame, code, c, pl.col(c.name).str.contains(FFFD, literal=True)))
+            # its UTF-8 bytes: a byte search is twice as fast as a string one
+            replaced = pl.col(c.name).cast(pl.Binary).bin.contains(FFFD.encode())
+            hits.append(_hits(frame, code, c, replaced))
         if REPEAT + c.name in frame.columns:
             hits.append(_hits(frame, "D004", c, pl.col(REPEAT + c.name)))
     if table == "orders":
