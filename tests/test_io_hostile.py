@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -278,3 +279,24 @@ def test_a_cell_longer_than_the_csv_modules_limit_reads(tmp_path: Path) -> None:
     note = "x" * 200_000  # Python's csv stops at 128 KiB by default; Polars reads on
     _orders(tmp_path, f"A1,W1,2025-01-06 09:00,2025-01-06 10:00,30,{note}", header=HEADER + ",备注")
     assert load_dataset([tmp_path], {}, Settings()).inputs[0].rows_audited == 1
+
+
+def test_spaces_around_times_and_money_and_rows_of_spaces_alone(tmp_path: Path) -> None:
+    """Times and money are read as they are and trimmed only when they do not parse so: cells
+    with spaces (ASCII, tab, U+3000) read as without; a cell of spaces is empty; a row of
+    spaces alone is blank, left out; a cell that does not parse shows its trimmed text."""
+    _orders(
+        tmp_path,
+        "A1,W1, 2025-01-06 09:00:00 ,2025-01-06 10:00:00,\u300030.5\u3000",
+        "A2,W1,2025-01-06 11:00:00,\t2025/01/06 12:00\t, 12 ",
+        " , ,  ,\u3000,\t",
+        "A3,W1,  ,2025-01-06 13:00:00,8",
+        "A4,W1,2025-01-06 14:00:00,2025-01-06 15:00:00,  abc  ",
+    )
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert _issues(ds) == [("D001", 5, "accepted_at", None), ("D002", 6, "pay", "abc")]
+    orders = ds.frame("orders").select("order_id", "accepted_at", "completed_at", "pay", "_row")
+    assert orders.rows() == [
+        ("A1", datetime(2025, 1, 6, 9), datetime(2025, 1, 6, 10), 3050, 2),
+        ("A2", datetime(2025, 1, 6, 11), datetime(2025, 1, 6, 12), 1200, 3),
+    ]
