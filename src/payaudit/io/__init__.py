@@ -68,12 +68,19 @@ _TOTAL = r"^(合\s*计|总\s*计|小\s*计|共\s*计|(?i:(grand\s+|sub)?totals?)
 _NOTE = r"^(注|备\s*注|说\s*明|注\s*意)\s*\d*\s*[:：]|^(?i:notes?\s*:)"
 
 
-def _marks(cells: list[pl.Expr]) -> list[pl.Expr]:
-    """TOTAL and NOTE: the first of `cells` (text) that opens a 合计 or a 注： row."""
-    return [
-        pl.coalesce(pl.when(c.str.contains(pattern)).then(c) for c in cells).alias(mark)
+def _marks(frame: pl.LazyFrame, cells: list[str]) -> pl.LazyFrame:
+    """`frame` with TOTAL and NOTE: the first of the text columns `cells` that opens a 合计 or
+    a 注： row. One pattern finds the opening of either in each cell, and which one it is is
+    asked of those few openings only (10M rows: ~0.5 s of CPU less than a pattern per mark)."""
+    openings = {f"_opening_{c}": pl.col(c).str.extract(f"({_TOTAL}|{_NOTE})", 1) for c in cells}
+    marks = [
+        pl.coalesce(
+            pl.when(pl.col(o).str.contains(pattern)).then(pl.col(c))
+            for c, o in zip(cells, openings, strict=True)
+        ).alias(mark)
         for mark, pattern in ((TOTAL, _TOTAL), (NOTE, _NOTE))
     ]
+    return frame.with_columns(**openings).with_columns(marks).drop(*openings)
 
 
 def _header_issue(table: str, raw: Raw, settings: Settings, path: Path) -> pl.DataFrame:
@@ -132,11 +139,8 @@ def _selected(table: str, raw: Raw, settings: Settings, path: Path) -> pl.LazyFr
     column = contract(table).column
     ids = [n for n in headers if column(n).type == "text" and column(n).required]
     labels = [n for n in ids if where[headers[n]] != raw.columns[0]] + [first]
-    return (
-        frame.filter(pl.any_horizontal(filled))
-        .with_columns(_marks([pl.col(f"_text_{n}") for n in labels]))
-        .drop(first, f"_text_{first}")
-    )
+    marked = _marks(frame.filter(pl.any_horizontal(filled)), [f"_text_{n}" for n in labels])
+    return marked.drop(first, f"_text_{first}")
 
 
 def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
