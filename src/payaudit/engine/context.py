@@ -210,12 +210,13 @@ class AuditContext:
         return tuple(frame.lazy() for frame in pl.collect_all(found))
 
 
-def data_span(dataset: Dataset) -> tuple[date, date]:
-    """First and last day of the data: accepted days of orders, start days of shifts and the
-    payout periods (today when there is none)."""
-    first, last = data_days(dataset)
+def audit_range(span: tuple, asked: tuple, period: str) -> tuple[date, date]:
+    """The range asked (--from, --to), each end not given that of the whole periods
+    (--period) around the data's span (its first and last day, None when there is no data:
+    today)."""
     today = date.today()
-    return first or today, last or today
+    start, end = whole_periods(span[0] or today, span[1] or today, period)
+    return asked[0] or start, asked[1] or end
 
 
 # The columns whose days make the data's span, per table (data_days).
@@ -244,7 +245,8 @@ def first_and_last(days: list[pl.LazyFrame]) -> tuple[date | None, date | None]:
 
 
 def data_days(dataset: Dataset) -> tuple[date | None, date | None]:
-    """First and last day of the data, None when there is none (see data_span)."""
+    """First and last day of the data: accepted days of orders, start days of shifts and the
+    payout periods; None when there is none."""
     return first_and_last([days_of(table_frame(dataset, t), t) for t in DAY_COLUMNS])
 
 
@@ -283,8 +285,8 @@ def build_context(
     date_to: date | None = None,
 ) -> AuditContext:
     if date_from is None or date_to is None:
-        first, last = whole_periods(*data_span(dataset), settings.period)
-        date_from, date_to = date_from or first, date_to or last
+        asked = date_from, date_to
+        date_from, date_to = audit_range(data_days(dataset), asked, settings.period)
     orders = _orders(dataset, settings, date_from, date_to)
     workers = resolve_workers(dataset, settings, pack, date_to).collect()
     return AuditContext(

@@ -26,10 +26,10 @@ from payaudit.contracts import contract
 from payaudit.dataset import Dataset
 from payaudit.engine.context import (
     DAY_COLUMNS,
+    audit_range,
     data_days,
     first_and_last,
     plausible_days,
-    whole_periods,
 )
 from payaudit.engine.findings import SORT_KEYS
 from payaudit.engine.inputs import table_frame
@@ -107,7 +107,7 @@ def _audit_split(split: _Split, settings: Settings, rules, asked: tuple, status)
     validated; when the clean rows' span, known once every part is, makes another range (a
     rejected row set it), every part is audited again."""
     span = split.plausible_span() if None in asked else asked
-    ranges = [_default_range(span, asked, settings.period)]
+    ranges = [audit_range(span, asked, settings.period)]
     while True:
         results, firsts, lasts, held = [], [], [], False
         for part in range(split.parts):
@@ -121,18 +121,10 @@ def _audit_split(split: _Split, settings: Settings, rules, asked: tuple, status)
         span = min(firsts, default=None), max(lasts, default=None)
         if not held:
             raise empty_range(*asked, span)
-        ranges.append(_default_range(span, asked, settings.period))
+        ranges.append(audit_range(span, asked, settings.period))
         if ranges[-1] == ranges[-2]:
             return results
         status("Auditing again in the range of the valid data…")
-
-
-def _default_range(span: tuple, asked: tuple, period: str) -> tuple[date, date]:
-    """The range asked, its missing ends those of the whole periods of the data's span
-    (today when there is no data)."""
-    today = date.today()
-    start, end = whole_periods(span[0] or today, span[1] or today, period)
-    return asked[0] or start, asked[1] or end
 
 
 def audit_part(

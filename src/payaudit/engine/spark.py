@@ -37,7 +37,7 @@ from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import empty_issues
 from payaudit.engine import tasks
-from payaudit.engine.context import whole_periods
+from payaudit.engine.context import audit_range
 from payaudit.engine.parts import (
     TEXT_BYTES_PER_ORDER,
     combine,
@@ -342,25 +342,24 @@ def audit_spark(
         union = functools.reduce(DataFrame.union, blobs).persist(StorageLevel.DISK_ONLY)
         light = union.mapInArrow(tasks.light_span, "_part int, first date, last date").collect()
     try:
-        today = date.today()
-        start, end = whole_periods(
-            min((r[1] for r in light if r[1]), default=today),
-            max((r[2] for r in light if r[2]), default=today),
-            settings.period,
+        asked = date_from, date_to
+        light_span = (
+            min((r[1] for r in light if r[1]), default=None),
+            max((r[2] for r in light if r[2]), default=None),
         )
-        job |= {"from": date_from or start, "to": date_to or end}
+        job["from"], job["to"] = audit_range(light_span, asked, settings.period)
         with _planned(spark, {_BATCH: _BLOBS_PER_BATCH, _SHUFFLE: parts}):
             out, found = _audited(union, job)
             first, last, held = tasks.span(found)
             if (date_from or date_to) and not held:
                 out.unpersist()
                 raise empty_range(date_from, date_to, (first, last))
-            start, end = whole_periods(first or today, last or today, settings.period)
-            if (date_from or start, date_to or end) != (job["from"], job["to"]):
+            exact = audit_range((first, last), asked, settings.period)
+            if exact != (job["from"], job["to"]):
                 # A row the light span counted was rejected: the parts again, in the exact range.
                 status("Auditing again in the range of the valid data…")
                 out.unpersist()
-                job |= {"from": date_from or start, "to": date_to or end}
+                job["from"], job["to"] = exact
                 out, found = _audited(union, job)
     finally:
         union.unpersist()
