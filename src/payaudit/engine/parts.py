@@ -107,24 +107,31 @@ def _audit_split(split: _Split, settings: Settings, rules, asked: tuple, status)
     validated; when the clean rows' span, known once every part is, makes another range (a
     rejected row set it), every part is audited again."""
     span = split.plausible_span() if None in asked else asked
-    ranges = [audit_range(span, asked, settings.period)]
-    while True:
-        results, firsts, lasts, held = [], [], [], False
-        for part in range(split.parts):
-            status(f"Auditing part {part + 1} of {split.parts}…")
-            dataset = split.dataset(part)
-            held = held or holds_data(dataset, *asked)
-            first, last = data_days(dataset)
-            firsts += [first] if first else []
-            lasts += [last] if last else []
-            results.append(audit_dataset(dataset, settings, rules, *ranges[-1]))
-        span = min(firsts, default=None), max(lasts, default=None)
-        if not held:
-            raise empty_range(*asked, span)
-        ranges.append(audit_range(span, asked, settings.period))
-        if ranges[-1] == ranges[-2]:
-            return results
+    audited = audit_range(span, asked, settings.period)
+    results, span = _audit_parts(split, settings, rules, audited, asked, status)
+    exact = audit_range(span, asked, settings.period)
+    if exact != audited:
         status("Auditing again in the range of the valid data…")
+        results, _ = _audit_parts(split, settings, rules, exact, asked, status)
+    return results
+
+
+def _audit_parts(split: _Split, settings: Settings, rules, audited, asked, status) -> tuple:
+    """(The audit of every part over the range `audited`, the first and last day of the
+    parts' clean data); a range asked that holds no clean row stops the run."""
+    results, firsts, lasts, held = [], [], [], False
+    for part in range(split.parts):
+        status(f"Auditing part {part + 1} of {split.parts}…")
+        dataset = split.dataset(part)
+        held = held or holds_data(dataset, *asked)
+        first, last = data_days(dataset)
+        firsts += [first] if first else []
+        lasts += [last] if last else []
+        results.append(audit_dataset(dataset, settings, rules, *audited))
+    span = min(firsts, default=None), max(lasts, default=None)
+    if not held:
+        raise empty_range(*asked, span)
+    return results, span
 
 
 def audit_part(
