@@ -1,21 +1,15 @@
-"""Audits of inputs too large to hold at once: every table that names workers is split by a
-hash of worker_id into parts of about ORDERS_PER_PART orders, written to a temporary folder;
-each part is validated and audited alone, since every rule reads one worker's rows only; the
-results are combined. Memory then follows the largest part, not the input.
-
-What spans parts is settled over the whole input first: the audit range (from the span of
-the clean data of every part) and ids repeated anywhere in the input (D004), found by hash
-buckets so that no pass holds more than a few parts' share of the hashes."""
+"""The whole run, at once or, for inputs too large to hold at once, in parts: every table that
+names workers is split by a hash of worker_id into parts of about ORDERS_PER_PART orders
+(engine/split.py); each part is validated and audited alone, since every rule reads one
+worker's rows only; the results are combined. Memory then follows the largest part, not the
+input. What spans parts (the audit range, ids repeated anywhere in the input) is settled over
+the whole input."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,23 +18,15 @@ import polars as pl
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset
-from payaudit.engine.context import (
-    DAY_COLUMNS,
-    audit_range,
-    data_days,
-    first_and_last,
-    plausible_days,
-)
+from payaudit.engine.context import audit_range, data_days
 from payaudit.engine.findings import SORT_KEYS
 from payaudit.engine.inputs import table_frame
 from payaudit.engine.result import AuditResult
 from payaudit.engine.run import run_audit
+from payaudit.engine.split import Split, split_input
 from payaudit.errors import ConfigError
-from payaudit.io import assemble, canonical, find_files, load_files, read_table
-from payaudit.io.text import sha256
+from payaudit.io import assemble, find_files, load_files
 from payaudit.rules.base import Rule
-from payaudit.schema import REPEAT
-from payaudit.timings import phase
 
 # Up to ORDERS_AT_ONCE orders are audited at once (10M peak at ~3 GiB, the fastest way);
 # beyond, in parts of about ORDERS_PER_PART (100M in 20 parts peak at ~3.4 GiB, most of it the
@@ -49,11 +35,6 @@ ORDERS_AT_ONCE = 12_000_000
 ORDERS_PER_PART = 5_000_000
 TEXT_BYTES_PER_ORDER = 90  # an order row of a CSV export, to size parts before reading it
 GZIP_RATIO = 8  # a CSV export gzipped: about 5-10x smaller; counting high only makes more parts
-_HASH = "_hash_"  # prefix of a unique column's hash, written with the parts
-_PLACE = "_place"
-# The hashes of this many parts' ids are compared at once (~25M: ~0.6 GB): each bucket is a
-# scan of every part, so one bucket per part (100M: 20 scans) took half of the split.
-PARTS_PER_BUCKET = 5
 
 
 def estimated_orders(files: list[Path]) -> int:
@@ -96,12 +77,12 @@ def audit_files(
             raise empty_range(date_from, date_to, data_days(dataset))
         status("Auditing…")
         return run_audit(dataset, settings, rules, date_from, date_to)
-    with _split(files, settings, sheet, parts, status) as split:
+    with split_input(files, settings, sheet, parts, status) as split:
         results = _audit_split(split, settings, rules, (date_from, date_to), status)
     return combine(results, files)
 
 
-def _audit_split(split: _Split, settings: Settings, rules, asked: tuple, status) -> list:
+def _audit_split(split: Split, settings: Settings, rules, asked: tuple, status) -> list:
     """The audits of the split's parts over the range asked (--from/--to), whose missing ends
     are drawn from the span of the rows validation could keep, read before any part is
     validated; when the clean rows' span, known once every part is, makes another range (a
@@ -116,7 +97,7 @@ def _audit_split(split: _Split, settings: Settings, rules, asked: tuple, status)
     return results
 
 
-def _audit_parts(split: _Split, settings: Settings, rules, audited, asked, status) -> tuple:
+def _audit_parts(split: Split, settings: Settings, rules, audited, asked, status) -> tuple:
     """(The audit of every part over the range `audited`, the first and last day of the
     parts' clean data); a range asked that holds no clean row stops the run."""
     results, firsts, lasts, held = [], [], [], False
@@ -223,7 +204,7 @@ def validate_files(
     parts = _parts(files, orders_at_once, orders_per_part)
     if parts == 1:
         return load_files(files, settings, sheet)
-    with _split(files, settings, sheet, parts, status) as split:
+    with split_input(files, settings, sheet, parts, status) as split:
         datasets = []
         for part in range(parts):
             status(f"Validating part {part + 1} of {parts}…")
@@ -231,156 +212,10 @@ def validate_files(
     return _combine(datasets, files)
 
 
-@contextlib.contextmanager
-def _split(files, settings: Settings, sheet: str | None, parts: int, status) -> Iterator[_Split]:
-    """The input written in parts to a temporary folder, removed when done with."""
-    with tempfile.TemporaryDirectory(prefix="payaudit-parts-") as workdir:
-        status(f"Splitting the input into {parts} parts by worker…")
-        split = _Split(files, settings, sheet, Path(workdir), parts)
-        with phase("split"):
-            split.write()
-        yield split
-
-
 def _slim(dataset: Dataset) -> Dataset:
     """A part's Dataset without its frames but the roster, whose names reports mask."""
     kept = {t: f for t, f in dataset.frames.items() if t == "workers"}
     return Dataset(kept, dataset.inputs, dataset.issues)
-
-
-class _Split:
-    """The input split into parts on disk: TABLE/FILE_INDEX/_part=N/*.parquet."""
-
-    def __init__(self, files, settings: Settings, sheet: str | None, workdir: Path, parts: int):
-        self.files, self.settings, self.sheet = files, settings, sheet
-        self.workdir, self.parts = workdir, parts
-        self.digests: dict[str, str] = {}
-        self.whole: dict[str, pl.DataFrame] = {}  # tables without workers (weather), unsplit
-        self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
-        self.repeats: dict[str, dict[str, pl.Series]] = {}  # table: column: _place of repeats
-        self.notes: list[pl.DataFrame] = []  # the loader's issues about whole files (D011)
-
-    def write(self) -> None:
-        paths = [p for table_files in self.files.values() for p in table_files]
-        with ThreadPoolExecutor(1) as hasher:  # hashlib lets go of the GIL: hashed while split
-            hashed = hasher.map(sha256, paths)
-            self._write()
-            self.digests = dict(zip(map(str, paths), hashed, strict=True))
-
-    def _write(self) -> None:
-        for table, table_files in self.files.items():
-            if "worker_id" not in contract(table).names:
-                read = [
-                    read_table(table, p, self.settings, self.sheet, self.workdir)
-                    for p in table_files
-                ]
-                self.whole[table] = pl.concat([f for f, _ in read], how="diagonal_relaxed")
-                self.notes += [note for _, note in read]
-                continue
-            hashed = [c.name for c in contract(table).columns if c.unique and c.name != "worker_id"]
-            for index, path in enumerate(table_files):
-                self._split_file(table, index, path, hashed)
-            self.repeats[table] = self._repeats(table, hashed)
-
-    def _split_file(self, table: str, index: int, path: Path, hashed: list[str]) -> None:
-        folder = self.workdir / table / str(index)
-        target = pl.PartitionBy(folder, key="_part", include_key=False)
-
-        def sink(frame: pl.LazyFrame) -> None:
-            frame = frame.with_columns(
-                _part=pl.col("worker_id").hash() % self.parts,
-                _file=pl.lit(index),
-                **{_HASH + c: pl.col(c).hash() for c in hashed},
-            )
-            schema = frame.drop("_part").collect_schema()
-            self.empty.setdefault(table, pl.DataFrame(schema=schema))
-            shutil.rmtree(folder, ignore_errors=True)  # anything a failed first reading wrote
-            # temporary files: lz4 writes faster than zstd (10M: 6.2 -> 4.6 s)
-            frame.sink_parquet(target, mkdir=True, compression="lz4", statistics=False)
-
-        _, note = canonical(table, path, self.settings, self.sheet, self.workdir, sink)
-        self.notes.append(note)
-
-    def _files(self, table: str, part: str) -> list[str]:
-        """The files of a part ("*": all) in input order: by source file, then as written
-        (the sink keeps the order of rows)."""
-        files = (self.workdir / table).glob(f"*/_part={part}/*.parquet")
-        return [str(f) for f in sorted(files, key=lambda f: (int(f.parts[-3]), f.name))]
-
-    def _scan(self, table: str) -> pl.LazyFrame:
-        """Every part of a table, in the columns that all its files have."""
-        files = self._files(table, "*")
-        return pl.scan_parquet(
-            files, hive_partitioning=False, missing_columns="insert", extra_columns="ignore"
-        )
-
-    def _repeats(self, table: str, hashed: list[str]) -> dict[str, pl.DataFrame]:
-        """Per unique column, the _place of every cell that repeats a value seen earlier in
-        the input (files in order, then rows), over all parts: hashes are compared one bucket
-        at a time, the values only where two hashes agree."""
-        none = pl.Series(_PLACE, [], pl.Int64)
-        if not self._files(table, "*"):  # files with a header and no rows
-            return dict.fromkeys(hashed, none)
-        buckets = math.ceil(self.parts / PARTS_PER_BUCKET)
-        found = {}
-        for column in hashed:
-            h = pl.col(_HASH + column)
-            # equal hashes side by side once sorted: ~6x faster than is_duplicated's hash table
-            suspects = [
-                self._scan(table)
-                .select(h)
-                .filter(h % buckets == bucket)
-                .select(h.sort())
-                .collect()
-                .filter(h == h.shift(1))
-                for bucket in range(buckets)
-            ]
-            same = pl.concat(suspects).get_column(_HASH + column).unique()
-            found[column] = none
-            if not same.is_empty():
-                found[column] = (
-                    self._scan(table)
-                    .filter(h.is_in(same.implode()))
-                    .select(column, "_file", "_row")
-                    .sort("_file", "_row")
-                    .filter(pl.col(column).is_not_null() & ~pl.col(column).is_first_distinct())
-                    .select(_place())
-                    .collect()
-                    .to_series()
-                )
-        return found
-
-    def dataset(self, part: int) -> Dataset:
-        """The part's validated Dataset; part 0 carries the loader's notes on whole files."""
-        notes = pl.concat(self.notes) if part == 0 and self.notes else None  # once
-        return assemble(self.frames(part), self.files, self.settings, self.digests, notes)
-
-    def frames(self, part: int) -> dict[str, pl.DataFrame]:
-        """The part's canonical frames (every table, empty when the part has none of it)."""
-        frames = dict(self.whole)
-        with phase("load"):
-            for table, empty in self.empty.items():
-                files = self._files(table, str(part))
-                frame = pl.concat([empty, *map(pl.read_parquet, files)], how="diagonal_relaxed")
-                # every unique column's repeats are settled: validation need not look again
-                flags = {
-                    REPEAT + column: _place().is_in(marked.implode()) if marked.len() else False
-                    for column, marked in self.repeats[table].items()
-                }
-                frame = frame.with_columns(**flags)
-                drop = pl.selectors.starts_with(_HASH) | pl.selectors.by_name("_file")
-                frames[table] = frame.drop(drop)
-        return frames
-
-    def plausible_span(self) -> tuple[date | None, date | None]:
-        """First and last day of the rows of every part that validation could keep."""
-        tables = [t for t in DAY_COLUMNS if t in self.empty and self._files(t, "*")]
-        return first_and_last([plausible_days(self._scan(t), t) for t in tables])
-
-
-def _place() -> pl.Expr:
-    """A row's file (_file) and row in it as one integer: 2**40 rows to a file is plenty."""
-    return (pl.col("_file").cast(pl.Int64) * 2**40 + pl.col("_row")).alias(_PLACE)
 
 
 def _combine(parts: list[Dataset], files: dict[str, list[Path]]) -> Dataset:
