@@ -246,6 +246,23 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert stderr == ""
 
 
+def test_the_whole_report_reaches_a_pipe_before_the_process_ends(tmp_path: Path) -> None:
+    """The entry point leaves without the interpreter's teardown: what is buffered for a pipe
+    is flushed first, and the exit code is the run's."""
+    lines = [f"A{n},W{n % 7},2025-01-06 09:00,2025-01-06 13:30,1" for n in range(3000)]
+    _orders(tmp_path, *lines)
+    command = [sys.executable, "-c", "from payaudit.cli import main; main()"]
+    run = subprocess.run(
+        [*command, "check", str(tmp_path), "-f", "json", "--fail-on", "warning"],
+        capture_output=True,
+        timeout=300,
+    )
+    report = json.loads(run.stdout)
+    assert run.returncode == 1  # FT001 warnings, failing under --fail-on warning
+    assert len(report["findings"]) == report["summary"]["new"] > 0
+    assert run.stderr.decode().rstrip().endswith("0 waived.")
+
+
 def test_a_csv_with_a_title_line_reads_from_its_header(tmp_path: Path) -> None:
     """A title and a blank line above the header, as some CSV exports have: skipped, and the
     rows keep the numbers a spreadsheet shows."""

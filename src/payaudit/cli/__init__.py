@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from payaudit.cli.failures import err, handled, internal, quiet_stdout, say
+from payaudit.cli.failures import err, handled, internal, leave, quiet_stdout, say
 from payaudit.cli.options import (
     ConfigOpt,
     DateOpt,
@@ -381,6 +381,8 @@ def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
     try:
         app()
+    except SystemExit as done:
+        leave(done.code)
     except OSError as exc:  # Polars writing to a closed pipe raises a bare OSError
         if not isinstance(exc, BrokenPipeError) and "Broken pipe" not in str(exc):
             internal(exc)

@@ -44,6 +44,22 @@ def quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def leave(code: int | str | None) -> NoReturn:
+    """End a finished run at once, everything written and flushed: the interpreter's own
+    teardown (modules, threads, the allocator's cached pages) took 0.3-0.5 s after a 10M-order
+    audit. With a Spark session the usual way out, whose exit handlers stop the JVM."""
+    spark = sys.modules.get("pyspark.sql.session")  # imported only if a session was wanted
+    if not isinstance(code, int | None) or (spark and spark.SparkSession.getActiveSession()):
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a reader closed the pipe: the usual way out, quietly
+        quiet_stdout()
+        sys.exit(code)
+    os._exit(code or 0)
+
+
 def internal(exc: Exception) -> NoReturn:
     err.print(
         f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
