@@ -130,6 +130,26 @@ def test_max_findings_truncates_but_counts_cover_all(tmp_path, capsys):
     assert "first 5 of 12" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("chunk", [1, 5, 12])
+def test_findings_written_chunk_by_chunk_read_as_one_array(tmp_path, monkeypatch, chunk):
+    """12 findings in chunks of 1, of 5 (the last one short) and of 12: the same document,
+    a separator between every two findings and none after the last."""
+    result = make_result(tmp_path)
+    texts = []
+    for size in (None, chunk):
+        if size:
+            monkeypatch.setattr("payaudit.report.json.CHUNK", size)
+        path = tmp_path / f"report-{size}.json"
+        emit(result, ["json"], path, ReportOptions(lang="en"), Console(stderr=True))
+        texts.append(path.read_text("utf-8"))
+    whole, chunked = texts
+    findings = json.loads(chunked)["findings"]
+    assert len(findings) == 12 and len({f["id"] for f in findings}) == 12
+    assert chunked.count('},\n    {"id":') == 11  # one line per finding
+    same = [line for line in whole.splitlines() if '"generated_at"' not in line]
+    assert [line for line in chunked.splitlines() if '"generated_at"' not in line] == same
+
+
 def test_json_to_stdout_keeps_stdout_clean(tmp_path, capsys):
     emit(make_result(tmp_path), ["json"], None, ReportOptions(lang="en"), Console(stderr=True))
     captured = capsys.readouterr()
