@@ -77,14 +77,21 @@ def finding_ids(findings: pl.DataFrame) -> pl.Series:
     return pl.Series("id", ids, dtype=pl.String)
 
 
-def with_status(findings: pl.DataFrame, locations: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Findings with their id, their location (`locations`: path, row, one per finding in the
-    same order; none known when not given) and the gate's default: new, not waived."""
+def with_status(
+    findings: pl.DataFrame, locations: pl.DataFrame | None = None, ids: pl.Series | None = None
+) -> pl.DataFrame:
+    """Findings with their id (`ids`, when hashed already), their location (`locations`: path,
+    row, one per finding in the same order; none known when not given) and the gate's
+    default: new, not waived."""
     if locations is None:
         locations = pl.DataFrame(schema={"path": pl.String, "row": pl.Int64}).clear(findings.height)
     return (
         pl.concat([findings, locations.select("path", "row")], how="horizontal")
-        .with_columns(finding_ids(findings), baseline=pl.lit("new"), waiver=pl.lit(None, pl.String))
+        .with_columns(
+            finding_ids(findings) if ids is None else ids,
+            baseline=pl.lit("new"),
+            waiver=pl.lit(None, pl.String),
+        )
         .select([pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import string
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import polars as pl
@@ -12,7 +13,13 @@ from payaudit.calendar import unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.engine.context import ELIGIBLE, AuditContext, build_context
-from payaudit.engine.findings import FINDING_SCHEMA, SORT_KEYS, conform, with_status
+from payaudit.engine.findings import (
+    FINDING_SCHEMA,
+    SORT_KEYS,
+    conform,
+    finding_ids,
+    with_status,
+)
 from payaudit.engine.locate import locations
 from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.i18n import UNITS
@@ -180,8 +187,10 @@ def run_audit(
         _ = ctx.daily, ctx.stretches  # cached properties: computed here, read by the rules
     # Findings first: a plan that read them twice would run every rule twice.
     findings = _all_findings(rules, ctx, lang)
-    with phase("locate"):
-        findings = with_status(findings, locations(findings, ctx))
+    with phase("locate"), ThreadPoolExecutor(1) as hasher:
+        # hashlib needs the GIL, Polars placing the findings does not: the two overlap
+        ids = hasher.submit(finding_ids, findings)
+        findings = with_status(findings, locations(findings, ctx), ids.result())
     with phase("totals"):
         workers, daily = pl.collect_all([_workers(ctx, findings.lazy()), _daily(ctx)])
     used = sorted({name for rule in rules for name in rule.params})
