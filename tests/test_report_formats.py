@@ -15,6 +15,7 @@ from rich.console import Console
 
 from payaudit.i18n import CATEGORIES, COLUMNS, SEVERITIES, TEXT
 from payaudit.report import ReportOptions, emit
+from payaudit.report.model import prepare
 from payaudit.rules import all_rules
 from test_report_helpers import EVIL, ID_NUMBER, NAME, PHONE, make_result, stub_rule  # noqa: F401
 
@@ -160,6 +161,21 @@ def test_personal_data_never_appears(tmp_path, redact):
         if redact:
             for wid in ("W12", "W9", EVIL, '"W1"', "W2"):
                 assert wid not in text
+
+
+def test_a_message_kept_as_the_engine_wrote_it_is_scrubbed(tmp_path):
+    """A rule with no template in the report's language keeps the engine's message: its
+    personal values are masked; a rendered message holds only the finding's own fields."""
+    result = make_result(tmp_path)
+    said = f"{NAME} ({PHONE}) was paid late"
+    result.findings = result.findings.with_columns(
+        rule=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("ZZ999")).otherwise("rule"),
+        message=pl.lit(said),
+    )
+    report = prepare(result, "en", redact=False, max_findings=None)
+    messages = report.findings.get_column("message").to_list()
+    assert messages[0] == "*** (***) was paid late"
+    assert said not in messages and all(m.startswith("Worker ") for m in messages[1:])
 
 
 def test_pseudonyms_are_stable_within_a_run_and_differ_between_runs(tmp_path):

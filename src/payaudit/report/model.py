@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -107,10 +108,8 @@ def prepare(
             .to_list()
         )
     r = Redactor(result.dataset, ids, redact)
-    findings = result.findings.with_columns(
-        r.worker_id(), r.json("evidence"), r.text("message")
-    )  # not the basis: the rule's own text
-    findings = _with_messages(findings, lang).with_columns(
+    findings = result.findings.with_columns(r.worker_id(), r.json("evidence"))  # not the basis
+    findings = _with_messages(findings, lang, r.text).with_columns(
         pl.col("rule").replace_strict(rule_names(lang), default=pl.col("rule")).alias("rule_name"),
         cny("shortfall_fen"),
     )
@@ -237,9 +236,13 @@ def parameter_values(parameters: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def _with_messages(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
+def _with_messages(
+    findings: pl.DataFrame, lang: str, scrub: Callable[[str], pl.Expr]
+) -> pl.DataFrame:
     """Each finding's message in `lang` (the engine wrote it in the config's language, or
-    English) from its rule's template, with the engine's own templating; else kept as is.
+    English) from its rule's template, with the engine's own templating; else kept as is,
+    `scrub`bed. A rendered message holds only the finding's own fields, as the report shows
+    them: scrubbing it would build a matcher of every roster value (~0.25 s) for nothing.
     Rendered rule by rule on the rule's own rows: a when/then chain would render every
     template for every finding."""
     rules = all_rules()
@@ -247,5 +250,6 @@ def _with_messages(findings: pl.DataFrame, lang: str) -> pl.DataFrame:
     parts = []
     for (code,), rows in numbered.partition_by("rule", as_dict=True).items():
         template = getattr(rules.get(code), "message", {}).get(lang)
-        parts.append(rows.with_columns(message(template, lang)) if template else rows)
+        rendered = message(template, lang) if template else scrub("message")
+        parts.append(rows.with_columns(rendered))
     return pl.concat(parts).sort("_order").drop("_order") if parts else findings
