@@ -12,7 +12,6 @@ import math
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from payaudit.contracts import contract
 from payaudit.dataset import Dataset
 from payaudit.engine.context import DAY_COLUMNS, first_and_last, plausible_days
 from payaudit.io import assemble, canonical, read_table
-from payaudit.io.text import sha256
+from payaudit.io.text import hashed_meanwhile
 from payaudit.schema import REPEAT
 from payaudit.timings import phase
 
@@ -61,10 +60,9 @@ class Split:
 
     def write(self) -> None:
         paths = [p for table_files in self.files.values() for p in table_files]
-        with ThreadPoolExecutor(1) as hasher:  # hashlib lets go of the GIL: hashed while split
-            hashed = hasher.map(sha256, paths)
+        with hashed_meanwhile(paths) as digests:
             self._write()
-            self.digests = dict(zip(map(str, paths), hashed, strict=True))
+        self.digests = digests
 
     def _write(self) -> None:
         for table, table_files in self.files.items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +17,7 @@ from payaudit.io.columns import holds_required, map_headers, unmatched
 from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
 from payaudit.io.readers import Raw, positional, read_raw, reason
-from payaudit.io.text import sha256
+from payaudit.io.text import hashed_meanwhile
 from payaudit.schema import (
     BAD,
     BROKEN,
@@ -228,14 +227,12 @@ def load_files(
     with (
         tempfile.TemporaryDirectory(prefix="payaudit-") as workdir,
         phase("load"),
-        ThreadPoolExecutor(1) as hasher,  # hashlib lets go of the GIL: hashed while read
+        hashed_meanwhile(paths) as digests,
     ):
-        hashed = hasher.map(sha256, paths)
         for table, table_files in files.items():
             read = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
             frames[table] = pl.concat([frame for frame, _ in read], how="diagonal_relaxed")
             notes += [note for _, note in read]
-        digests = dict(zip(map(str, paths), hashed, strict=True))
     return assemble(frames, files, settings, digests, pl.concat(notes))
 
 

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,6 +35,17 @@ def sha256(path: Path) -> str:
             for chunk in iter(lambda f=f: f.read(CHUNK), b""):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def hashed_meanwhile(paths: list[Path]) -> Iterator[dict[str, str]]:
+    """The sha256 of each file, by its path as text, hashed in a thread while the block reads
+    the files (hashlib lets go of the GIL): the dict yielded is filled when the block ends."""
+    digests: dict[str, str] = {}
+    with ThreadPoolExecutor(1) as hasher:
+        hashed = hasher.map(sha256, paths)
+        yield digests
+        digests.update(zip(map(str, paths), hashed, strict=True))
 
 
 def _open(path: Path) -> BinaryIO:
