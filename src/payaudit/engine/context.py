@@ -244,6 +244,15 @@ def first_and_last(days: list[pl.LazyFrame]) -> tuple[date | None, date | None]:
     return days.select(first=pl.col("d").min(), last=pl.col("d").max()).collect().row(0)
 
 
+def overall_span(spans: list[tuple]) -> tuple[date | None, date | None]:
+    """The first and last day over several (first, last) spans, either None where none has
+    one (a part without data)."""
+    return (
+        min((first for first, _ in spans if first), default=None),
+        max((last for _, last in spans if last), default=None),
+    )
+
+
 def data_days(dataset: Dataset) -> tuple[date | None, date | None]:
     """First and last day of the data: accepted days of orders, start days of shifts and the
     payout periods; None when there is none."""

@@ -18,7 +18,7 @@ import polars as pl
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset
-from payaudit.engine.context import audit_range, data_days
+from payaudit.engine.context import audit_range, data_days, overall_span
 from payaudit.engine.findings import SORT_KEYS
 from payaudit.engine.inputs import table_frame
 from payaudit.engine.result import AuditResult
@@ -100,16 +100,14 @@ def _audit_split(split: Split, settings: Settings, rules, asked: tuple, status) 
 def _audit_parts(split: Split, settings: Settings, rules, audited, asked, status) -> tuple:
     """(The audit of every part over the range `audited`, the first and last day of the
     parts' clean data); a range asked that holds no clean row stops the run."""
-    results, firsts, lasts, held = [], [], [], False
+    results, spans, held = [], [], False
     for part in range(split.parts):
         status(f"Auditing part {part + 1} of {split.parts}…")
         dataset = split.dataset(part)
         held = held or holds_data(dataset, *asked)
-        first, last = data_days(dataset)
-        firsts += [first] if first else []
-        lasts += [last] if last else []
+        spans.append(data_days(dataset))
         results.append(audit_dataset(dataset, settings, rules, *audited))
-    span = min(firsts, default=None), max(lasts, default=None)
+    span = overall_span(spans)
     if not held:
         raise empty_range(*asked, span)
     return results, span

@@ -37,7 +37,7 @@ from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import empty_issues
 from payaudit.engine import tasks
-from payaudit.engine.context import audit_range
+from payaudit.engine.context import audit_range, overall_span
 from payaudit.engine.parts import (
     TEXT_BYTES_PER_ORDER,
     combine,
@@ -343,10 +343,7 @@ def audit_spark(
         light = union.mapInArrow(tasks.light_span, "_part int, first date, last date").collect()
     try:
         asked = date_from, date_to
-        light_span = (
-            min((r[1] for r in light if r[1]), default=None),
-            max((r[2] for r in light if r[2]), default=None),
-        )
+        light_span = overall_span([(r["first"], r["last"]) for r in light])
         job["from"], job["to"] = audit_range(light_span, asked, settings.period)
         with _planned(spark, {_BATCH: _BLOBS_PER_BATCH, _SHUFFLE: parts}):
             out, found = _audited(union, job)
