@@ -13,13 +13,7 @@ from payaudit.calendar import unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.engine.context import ELIGIBLE, AuditContext, build_context
-from payaudit.engine.findings import (
-    FINDING_SCHEMA,
-    SORT_KEYS,
-    conform,
-    finding_ids,
-    with_status,
-)
+from payaudit.engine.findings import FINDING_SCHEMA, SORT_KEYS, conform, finding_ids, with_status
 from payaudit.engine.locate import locations
 from payaudit.engine.result import DAILY_SCHEMA, PARAMETER_SCHEMA, WORKER_SCHEMA, AuditResult
 from payaudit.i18n import UNITS

@@ -111,7 +111,7 @@ class Split:
             files, hive_partitioning=False, missing_columns="insert", extra_columns="ignore"
         )
 
-    def _repeats(self, table: str, hashed: list[str]) -> dict[str, pl.DataFrame]:
+    def _repeats(self, table: str, hashed: list[str]) -> dict[str, pl.Series]:
         """Per unique column, the _place of every cell that repeats a value seen earlier in
         the input (files in order, then rows), over all parts: hashes are compared one bucket
         at a time, the values only where two hashes agree."""
