@@ -24,24 +24,26 @@ def test_money_matches_decimal_rounded_half_up(cases: list[tuple[Decimal, str]])
     assert parsed["fen"].to_list() == expected, cells
 
 
-plain = st.sampled_from(["{}", "+{}", "{:.2f}", "{:.1f}", "{:.0f}", "-{}"])
+plain = st.sampled_from(["{}", "+{}", "{:.2f}", "{:.1f}", "{:.0f}", "-{}", " {} ", "{}\u3000"])
 
 
 @given(st.lists(st.tuples(amounts, st.one_of(forms, plain)), min_size=1, max_size=50))
 def test_loader_stages_read_money_as_the_full_parser_does(cases) -> None:
-    """The loader's fast pass (plain amounts of at most two decimals) and the full parser it
-    falls back to give the same fen as money() alone, for every form and rounding."""
+    """The loader's fast pass (plain amounts of at most two decimals), whether it reads the
+    trimmed cells or the untrimmed ones first (the trimmed leftovers then), and the full parser
+    it falls back to give the same fen as money() alone, for every form and rounding."""
     from payaudit.contracts import contract
-    from payaudit.io import _stages
+    from payaudit.io import _stages, _trimmed
+    from payaudit.io.parse import fast
 
+    pay = contract("orders").column("pay")
     cells = [form.format(amount) for amount, form in cases]
-    frame = pl.LazyFrame({"cell": cells})
-    for stage in _stages(
-        contract("orders").column("pay"), pl.col("cell"), pl.String, trimmed=False
-    ):
-        frame = frame.with_columns(stage)
-    staged = frame.collect()["_value_pay"].to_list()
-    full = pl.DataFrame({"cell": cells}).select(
-        fen=money(money_text(pl.col("cell"), pl.String), pl.String)
+    full = pl.DataFrame({"pay": cells}).select(
+        money(money_text(pl.col("pay"), pl.String), pl.String).alias("pay")
     )
-    assert staged == full["fen"].to_list(), cells
+    for first in ({}, {"pay": fast(pay, pl.String)[0]}):
+        frame = _trimmed(pl.LazyFrame({"pay": cells}), ["pay"], first)
+        for stage in _stages(pay, pl.col("pay"), pl.String, trimmed=True, read=bool(first)):
+            frame = frame.with_columns(stage)
+        staged = frame.collect()["_value_pay"].to_list()
+        assert staged == full["pay"].to_list(), (cells, first)
