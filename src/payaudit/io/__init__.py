@@ -178,10 +178,9 @@ def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
     """The frame's cells parsed into the contract's columns, lazily (it streams)."""
     schema = frame.collect_schema()
     mapped = [c for c in contract(table).columns if c.name in schema]
+    given = lambda c, stage: f"_{stage}_{c.name}" in schema  # noqa: E731
     per_column = {
-        c.name: _stages(
-            c, pl.col(c.name), schema[c.name], f"_text_{c.name}" in schema, f"_fast_{c.name}" in schema
-        )
+        c.name: _stages(c, pl.col(c.name), schema[c.name], given(c, "text"), given(c, "fast"))
         for c in mapped
     }
     staged = frame
