@@ -178,11 +178,10 @@ def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
     """The frame's cells parsed into the contract's columns, lazily (it streams)."""
     schema = frame.collect_schema()
     mapped = [c for c in contract(table).columns if c.name in schema]
-    given = lambda c, stage: f"_{stage}_{c.name}" in schema  # noqa: E731
-    per_column = {
-        c.name: _stages(c, pl.col(c.name), schema[c.name], given(c, "text"), given(c, "fast"))
-        for c in mapped
-    }
+    per_column = {}
+    for c in mapped:  # `_text_` and `_fast_` columns _selected gave
+        trimmed, read = f"_text_{c.name}" in schema, f"_fast_{c.name}" in schema
+        per_column[c.name] = _stages(c, pl.col(c.name), schema[c.name], trimmed, read)
     staged = frame
     for k in range(FAST_PASSES + 3):
         staged = staged.with_columns(e for stages in per_column.values() for e in stages[k])
