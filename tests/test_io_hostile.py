@@ -171,6 +171,27 @@ def test_bytes_in_no_encoding_reject_their_row_only(tmp_path: Path) -> None:
     assert ds.frame("orders").get_column("worker_id").to_list() == ["骑手一", "骑手二"]
 
 
+def test_u_fffd_is_found_in_the_cells_that_hold_it_whatever_the_column(tmp_path: Path) -> None:
+    """U+FFFD in a required text column rejects its row (D015); in an optional one it warns
+    (D016) and the row stays; a column without one raises nothing."""
+    header = HEADER + ",platform,district"
+    _orders(
+        tmp_path,
+        "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30,美团,渝中区",
+        "A\ufffd2,W1,2025-01-06 11:00,2025-01-06 12:00,30,美\ufffd,渝中区",
+        "A3,W1,2025-01-06 13:00,2025-01-06 14:00,30,美团,渝中区",
+        "A4,W1,2025-01-06 15:00,2025-01-06 16:00,30,\ufffd,渝中区",
+        header=header,
+    )
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert _issues(ds) == [
+        ("D015", 3, "order_id", "A\ufffd2"),
+        ("D016", 3, "platform", "美\ufffd"),
+        ("D016", 5, "platform", "\ufffd"),
+    ]
+    assert ds.frame("orders").get_column("order_id").to_list() == ["A1", "A3", "A4"]
+
+
 def test_implausible_values_are_data_issues(tmp_path: Path) -> None:
     _orders(
         tmp_path,

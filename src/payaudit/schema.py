@@ -259,6 +259,11 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
     workers missing from the roster: checks across cells, rows or tables, in plain Polars."""
     hits = []
     names = contract(table).names
+    # U+FFFD sought in each text column's cells joined first (10M cells: ~40 % less CPU than
+    # cell by cell), then cell by cell only in a column that holds one
+    texts = [c.name for c in contract(table).columns if c.type in ("text", "district")]
+    joined = pl.col(texts).str.join("").str.contains(FFFD, literal=True)
+    spoiled = frame.select(joined).row(0, named=True) if texts else {}
     for c in contract(table).columns:
         if BAD + c.name in frame.columns:
             code, detail = (
@@ -272,7 +277,7 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
             hits.append(_hits(frame, "D005", c, pl.col(c.name) < pl.col(earlier), detail))
         if c.type == "district":
             hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
-        if c.type in ("text", "district"):
+        if spoiled.get(c.name):
             code = "D015" if c.required else "D016"
             # its UTF-8 bytes: a byte search is twice as fast as a string one
             replaced = pl.col(c.name).cast(pl.Binary).bin.contains(FFFD.encode())
