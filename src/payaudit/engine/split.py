@@ -23,7 +23,7 @@ from payaudit.dataset import Dataset
 from payaudit.engine.context import DAY_COLUMNS, first_and_last, plausible_days
 from payaudit.io import assemble, canonical, read_table
 from payaudit.io.text import hashed_meanwhile
-from payaudit.schema import REPEAT
+from payaudit.schema import REPEAT, repeated_hashes
 from payaudit.timings import phase
 
 _HASH = "_hash_"  # prefix of a unique column's hash, written with the parts
@@ -123,17 +123,13 @@ class Split:
         found = {}
         for column in hashed:
             h = pl.col(_HASH + column)
-            # equal hashes side by side once sorted: ~6x faster than is_duplicated's hash table
             suspects = [
-                self._scan(table)
-                .select(h)
-                .filter(h % buckets == bucket)
-                .select(h.sort())
-                .collect()
-                .filter(h == h.shift(1))
+                repeated_hashes(
+                    self._scan(table).select(h).filter(h % buckets == bucket).collect().to_series()
+                )
                 for bucket in range(buckets)
             ]
-            same = pl.concat(suspects).get_column(_HASH + column).unique()
+            same = pl.concat(suspects)
             found[column] = none
             if not same.is_empty():
                 found[column] = (
