@@ -176,6 +176,9 @@ def fast(column: Column, dtype: pl.DataType) -> list:
         return []
     if column.type == "money":
         return [_plain_money]
+    if column.type == "enum":  # a spelling as the contract writes it; any other case after
+        spellings = {s: value for value, names in column.values.items() for s in names}
+        return [lambda e: e.replace_strict(spellings, default=None, return_dtype=pl.String)]
     if column.type not in _FAST:
         return []
     method, formats = _FAST[column.type]
