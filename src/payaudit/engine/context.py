@@ -296,14 +296,16 @@ def build_context(
     if date_from is None or date_to is None:
         asked = date_from, date_to
         date_from, date_to = audit_range(data_days(dataset), asked, settings.period)
-    orders = _orders(dataset, settings, date_from, date_to)
+    # collected once: the working time, the daily figures, the rules and the locator each
+    # read it, and would each compute its days and filter 10M orders again
+    orders = _orders(dataset, settings, date_from, date_to).collect()
     workers = resolve_workers(dataset, settings, pack, date_to).collect()
     return AuditContext(
         settings=settings,
         pack=pack,
         date_from=date_from,
         date_to=date_to,
-        orders=orders,
+        orders=orders.lazy(),
         shifts=_shifts(dataset, date_from, date_to),
         payouts=table_frame(dataset, "payouts"),
         weather=table_frame(dataset, "weather"),
