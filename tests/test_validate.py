@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from payaudit.cli import app
 from payaudit.config import Settings
 from payaudit.io import load_dataset
-from payaudit.schema import ISSUES
+from payaudit.schema import ISSUES, repeated_hashes
 
 HEADER = "order_id,worker_id,accepted_at,completed_at,pay,district\n"
 GOOD = "A{n},W1,2025-01-06 09:00,2025-01-06 09:30,12.50,渝中区\n"
@@ -192,3 +195,12 @@ def test_uniqueness_is_proven_by_distinct_hashes_and_checked_exactly_otherwise()
     _, issues = validate("orders", frame)
     dup = issues.filter(pl.col("code") == "D004")
     assert dup.get_column("row").to_list() == [4, 5]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1) | st.integers(0, 5), max_size=60))
+def test_repeated_hashes_are_the_values_seen_more_than_once(values: list[int]) -> None:
+    hashes = pl.Series("h", values, dtype=pl.UInt64)
+    repeated = {v for v in values if values.count(v) > 1}
+    found = repeated_hashes(hashes)
+    assert sorted(found.to_list()) == sorted(repeated)
+    assert found.dtype == pl.UInt64 and found.name == "h"

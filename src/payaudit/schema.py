@@ -221,8 +221,8 @@ def _distinct_hashes(
     ]
     if not unique:
         return frozenset()
-    hashes = {n: frame.get_column(n).drop_nulls().hash() for n in unique}
-    return frozenset(n for n in unique if repeated_hashes(hashes[n]).is_empty())
+    hashes = (frame.get_column(n).drop_nulls().hash() for n in unique)
+    return frozenset(h.name for h in hashes if repeated_hashes(h).is_empty())
 
 
 def repeated_hashes(hashes: pl.Series) -> pl.Series:
