@@ -113,8 +113,9 @@ def _cell(c: Column, cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 def _trimmed(frame: pl.LazyFrame, names: list[str], first: dict) -> pl.LazyFrame:
     """`frame` with `_text_<name>`, each text column trimmed (empty: null), once: parsing
     reads it. A column with a fast parser for its usual form (`first`: name → the parser;
-    times, dates, money) is read by it untrimmed into `_fast_<name>`, and only the cells it
-    leaves are trimmed: trimming costs ~0.3 CPU-s per 10M cells, and a padded cell is rare.
+    times, dates, money, enums) is read by it untrimmed into `_fast_<name>`, and only the
+    cells it leaves are trimmed: trimming costs ~0.3 CPU-s per 10M cells, and a padded cell
+    is rare.
     In steps: within one expression Polars would strip every cell twice, and
     `replace("", None)` would stop the streaming engine (the whole file in memory)."""
     parsed = {f"_fast_{n}": parse(pl.col(n)) for n, parse in first.items()}
