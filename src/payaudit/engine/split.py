@@ -103,7 +103,7 @@ class Split:
         """The files of a part ("*": all) in input order: by source file, then as written
         (the sink keeps the order of rows)."""
         files = (self.workdir / table).glob(f"*/_part={part}/*.parquet")
-        return [str(f) for f in sorted(files, key=lambda f: (int(f.parts[-3]), f.name))]
+        return [str(f) for f in sorted(files, key=lambda f: (_file_index(f), f.name))]
 
     def _scan(self, table: str) -> pl.LazyFrame:
         """Every part of a table, in the columns that all its files have."""
@@ -157,7 +157,7 @@ class Split:
                 read = [
                     pl.scan_parquet(f)
                     .drop(pl.selectors.starts_with(_HASH))
-                    .with_columns(_path=pl.lit(str(self.files[table][int(Path(f).parts[-3])])))
+                    .with_columns(_path=pl.lit(str(self.files[table][_file_index(Path(f))])))
                     for f in self._files(table, str(part))
                 ]
                 frame = pl.concat([empty.lazy(), *read], how="diagonal_relaxed")
@@ -173,6 +173,12 @@ class Split:
         """First and last day of the rows of every part that validation could keep."""
         tables = [t for t in DAY_COLUMNS if t in self.empty and self._files(t, "*")]
         return first_and_last([plausible_days(self._scan(t), t) for t in tables])
+
+
+def _file_index(written: Path) -> int:
+    """The index among its table's input files of the file a part's file was split from: its
+    folder's name (TABLE/FILE_INDEX/_part=N/*.parquet)."""
+    return int(written.parts[-3])
 
 
 def _place() -> pl.Expr:
