@@ -3,7 +3,10 @@ codes; no input of any kind produces a traceback."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -68,6 +71,25 @@ def test_every_code_at_its_row(tmp_path: Path) -> None:
     assert counts == {"orders.csv": (9, 2, 7), "workers.csv": (2, 1, 1)}
     assert all(len(m.split(". ")) == 1 for m in ds.issues["message"])  # one sentence each
     assert set(ds.issues["code"]) <= set(ISSUES)
+
+
+def test_pandera_validates_without_importing_pandas_or_hypothesis(tmp_path: Path) -> None:
+    """Installed (the Spark extra, the tests), they are hidden from Pandera, which validates
+    as before, and importable by anything else afterwards."""
+    if not all(importlib.util.find_spec(name) for name in ("pandas", "hypothesis")):
+        pytest.skip("pandas or hypothesis is not installed")
+    script = f"""
+import sys
+from payaudit.config import Settings
+from payaudit.io import load_dataset
+ds = load_dataset([{str(bad_orders(tmp_path))!r}], {{}}, Settings())
+print(sorted(set(ds.issues["code"])), "pandas" in sys.modules, "hypothesis" in sys.modules)
+import pandas
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    codes = "['D001', 'D002', 'D003', 'D004', 'D005', 'D006', 'D007', 'D008', 'D018']"
+    assert done.stdout.strip() == f"{codes} False False"
 
 
 def test_messages_in_chinese(tmp_path: Path) -> None:
