@@ -160,14 +160,18 @@ _FAST = {
 FAST_PASSES = 2
 
 
-_PLAIN_MONEY = r"^[+-]?\d{1,15}(?:\.\d{1,2})?$"
+# At most 13 digits before the point: fen then stay below 10^15 < 2^53, where a double parsed
+# from the text and scaled by 100 lies within a quarter of the integer, so rounding is exact.
+_PLAIN_MONEY = r"^[+-]?\d{1,13}(?:\.\d{1,2})?$"
 
 
 def _plain_money(s: pl.Expr) -> pl.Expr:
-    """12.3 or 1234.56: at most two decimals, so the decimal cast is exact (~5× faster than
-    the full parser, which every other form, ¥1,234.567 say, still goes through)."""
-    cents = s.cast(pl.Decimal(18, 2), strict=False) * 100
-    return pl.when(s.str.contains(_PLAIN_MONEY)).then(cents.cast(pl.Int64))
+    """12.3 or 1234.56: at most two decimals and 13 digits, read as a double and rounded to
+    whole fen, which is exact for these (see _PLAIN_MONEY; ~20 % less CPU than a decimal cast,
+    ~5× less than the full parser, which every other form, ¥1,234.567 say, still goes
+    through)."""
+    fen = (s.cast(pl.Float64, strict=False) * 100).round().cast(pl.Int64)
+    return pl.when(s.str.contains(_PLAIN_MONEY)).then(fen)
 
 
 def fast(column: Column, dtype: pl.DataType) -> list:
