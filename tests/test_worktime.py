@@ -97,8 +97,9 @@ def _stretches(*orders: tuple[str, str]) -> list[tuple[str, int, list[str]]]:
             "completed_at": [datetime.fromisoformat(e) for _, e in orders],
         }
     )
-    found = worktime.stretches(frame, pl.lit(20 * 60))
-    out = worktime.stretch_orders(found, frame).sort("start").collect()
+    found, members = worktime.stretches(frame, pl.lit(20 * 60))
+    members = members.collect().to_series()
+    out = worktime.stretch_orders(found, members, frame.collect()).sort("start").collect()
     return [
         (r["date"].isoformat(), r["seconds"], r["order_ids"]) for r in out.iter_rows(named=True)
     ]
@@ -135,6 +136,32 @@ def test_stretch_belongs_to_the_day_it_starts():
     assert _stretches(
         ("2025-01-06 22:00", "2025-01-06 23:50"), ("2025-01-07 00:00", "2025-01-07 02:30")
     ) == [("2025-01-06", 16200, ["o1", "o2"])]
+
+
+def test_stretch_orders_are_read_by_position_from_any_row_order():
+    # Rows shuffled across two workers: each stretch lists its own worker's orders, a tie on
+    # accepted_at by order id; W2's second order, after a 30-minute gap, is a stretch alone.
+    rows = [
+        ("b2", "W1", "2025-01-06 09:10", "2025-01-06 09:40"),
+        ("x1", "W2", "2025-01-06 09:00", "2025-01-06 09:30"),
+        ("a3", "W1", "2025-01-06 09:50", "2025-01-06 10:00"),
+        ("x2", "W2", "2025-01-06 10:00", "2025-01-06 10:20"),
+        ("a1", "W1", "2025-01-06 09:10", "2025-01-06 09:20"),
+        ("c0", "W1", "2025-01-06 09:00", "2025-01-06 09:15"),
+    ]
+    frame = pl.LazyFrame(
+        [(o, w, datetime.fromisoformat(s), datetime.fromisoformat(e)) for o, w, s, e in rows],
+        schema=["order_id", "worker_id", "accepted_at", "completed_at"],
+        orient="row",
+    )
+    found, members = worktime.stretches(frame, pl.lit(20 * 60))
+    out = worktime.stretch_orders(found, members.collect().to_series(), frame.collect())
+    got = out.sort("worker_id", "start").select("worker_id", "seconds", "order_ids")
+    assert got.collect().rows() == [
+        ("W1", 3600, ["c0", "a1", "b2", "a3"]),
+        ("W2", 1800, ["x1"]),
+        ("W2", 1200, ["x2"]),
+    ]
 
 
 ORDERS = [
@@ -230,7 +257,7 @@ def test_runs_of_several_workers_match_a_brute_force(spans, one_key):
         frame = pl.LazyFrame(at, schema=["worker_id", "start", "end"], orient="row")
         merged = set(worktime.merge_intervals(frame).collect().rows())
         orders = frame.rename({"start": "accepted_at", "end": "completed_at"})
-        found = worktime.stretches(orders, pl.lit(20 * 60)).collect()
+        found = worktime.stretches(orders, pl.lit(20 * 60))[0].collect()
     finally:
         worktime._KEY_BITS = key_bits
     assert merged == _brute_runs([r for r in at if r[2] > r[1]], lambda s, reach: s <= reach)

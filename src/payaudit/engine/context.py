@@ -59,8 +59,9 @@ class AuditContext:
       that day), orders (accepted that day), day_type, holiday_zh, category,
       area_class (of that day), min_wage_hourly (CNY/h), min_wage_fen (fen/h, Int64).
     - `stretches`: worker_id, date (of its start), start, end, seconds: continuous order
-      stretches with the break in force (min_break_minutes); worktime.stretch_orders(found,
-      ctx.orders) adds the order ids of the few that become findings.
+      stretches with the break in force (min_break_minutes), and where their orders are
+      (`_first`, `_count`); `with_stretch_orders(found)` adds the order ids of the few that
+      become findings.
     - `for_categories(frame, categories)`: the rows of a frame whose worker is in a category.
     """
 
@@ -117,9 +118,9 @@ class AuditContext:
             shifts=kept(self.shifts, (pl.col("end") - _US).dt.date()),
             payouts=kept(self.payouts, pl.col("period_end")),
         )
-        merged, stretches = self._working_time
+        merged, stretches, *members = self._working_time
         ctx.__dict__.update(
-            _working_time=(merged, kept(stretches, pl.col("date"))),
+            _working_time=(merged, kept(stretches, pl.col("date")), *members),
             daily=kept(self.daily, pl.col("date")),
         )
         return ctx
@@ -193,21 +194,29 @@ class AuditContext:
     def stretches(self) -> pl.LazyFrame:
         return self._working_time[1]
 
+    def with_stretch_orders(self, stretches: pl.LazyFrame) -> pl.LazyFrame:
+        """Stretches of `stretches` (a few, e.g. findings) with `order_ids` (worktime's
+        stretch_orders): the orders of each, in order of acceptance."""
+        return worktime.stretch_orders(stretches, *self._working_time[2:])
+
     @cached_property
-    def _working_time(self) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-        """`merged` and `stretches`, from one sort of the orders and the online time."""
+    def _working_time(self) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.Series, pl.DataFrame]:
+        """`merged`, `stretches`, and what `with_stretch_orders` reads (the orders' row numbers
+        in stretch order, the orders), from one sort of the orders and the online time."""
         counted = self.shifts
         if self.settings.basis != "online":
             counted = counted.filter(pl.col("kind") == "required")
         days = self.pack.asof(self.calendar.select("date"), "min_break_minutes", out="minutes")
         breaks = days.collect().get_column("minutes").unique()
-        orders, minutes = self.orders, pl.lit(breaks[0])
+        table = self.orders.collect()  # the collected orders themselves: no copy
+        orders, minutes = table.lazy().with_row_index("_i"), pl.lit(breaks[0])
         if breaks.len() > 1:  # the break changes in the range: looked up per order
             orders = self.pack.asof(orders, "min_break_minutes", out="min_break")
             minutes = pl.col("min_break")
         min_break = (minutes * 60).round().cast(pl.Int64)
         found = worktime.merged_and_stretches(orders, counted, min_break)
-        return tuple(frame.lazy() for frame in pl.collect_all(found))
+        merged, stretches, members = pl.collect_all(found)
+        return merged.lazy(), stretches.lazy(), members.to_series(), table
 
 
 def audit_range(span: tuple, asked: tuple, period: str) -> tuple[date, date]:

@@ -52,11 +52,14 @@ def _ordered(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, datetime, int, bool]:
     return ordered.collect().lazy(), t0, span, fits
 
 
-def _runs(ordered: pl.LazyFrame, t0: datetime, span: int, fits: bool, new_run) -> pl.LazyFrame:
+def _runs(
+    ordered: pl.LazyFrame, t0: datetime, span: int, fits: bool, new_run, positions: bool = False
+) -> pl.LazyFrame:
     """Rows of `_ordered` (or a filter of them: their order stays) cut into runs: a run starts
     at a worker's first row and wherever `new_run(start_key, reach)` holds, with `reach` the
     latest end of the worker's rows before it (keys in microseconds on one scale). Out: one row
-    per run: worker_id, start (its first start), end (the latest end of its rows)."""
+    per run: worker_id, start (its first start), end (the latest end of its rows); with
+    `positions`, `_first` and `_count`: where its rows are among those given."""
     code = pl.col("_w").to_physical()
     offset = code.cast(pl.Int64) * span if fits else pl.lit(0, pl.Int64)
     reach = pl.col("_e").cum_max() if fits else pl.col("_e").cum_max().over("_w")
@@ -70,7 +73,11 @@ def _runs(ordered: pl.LazyFrame, t0: datetime, span: int, fits: bool, new_run) -
         worker_id=pl.col("_w").cast(pl.String), start=moment(pl.col("_s"))
     )
     ends = marked.filter(last).select(end=moment(pl.col("_reach")))
-    return pl.concat([starts, ends], how="horizontal")
+    if not positions:
+        return pl.concat([starts, ends], how="horizontal")
+    at = marked.select(_first=pl.col("_new").arg_true(), _last=last.arg_true())
+    count = pl.col("_last") - pl.col("_first") + 1
+    return pl.concat([starts, ends, at], how="horizontal").select(pl.exclude("_last"), _count=count)
 
 
 def _merge(begin: pl.Expr, reach: pl.Expr) -> pl.Expr:
@@ -169,26 +176,33 @@ def daily_seconds(merged: pl.LazyFrame) -> pl.LazyFrame:
     return split_days(merged).group_by("worker_id", "date").agg(pl.col("seconds").sum())
 
 
-def stretches(orders: pl.LazyFrame, min_break_seconds: pl.Expr) -> pl.LazyFrame:
+def stretches(
+    orders: pl.LazyFrame, min_break_seconds: pl.Expr
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """Continuous order stretches (连续接单时间): runs of orders in which every gap
     (from the latest end so far to the next start) is shorter than the break; a gap equal to it
     is a break. A stretch lasts from its first start to its last end and belongs to the day it
     starts on.
 
-    In: worker_id, order_id, accepted_at, completed_at, and the columns `min_break_seconds`
-    reads (evaluated per order, on the order that follows the gap).
-    Out: worker_id, date, start, end, seconds. The orders of a stretch are those of its
-    worker accepted from its start to its end (`stretch_orders`)."""
+    In: worker_id, accepted_at, completed_at, and the columns `min_break_seconds` reads
+    (evaluated per order, on the order that follows the gap).
+    Out: (stretches: worker_id, date, start, end, seconds, _first, _count; members: `_i`, the
+    orders' row numbers in stretch order, see merged_and_stretches). The orders of a stretch
+    are those of its worker accepted from its start to its end (`stretch_orders`)."""
     empty = pl.LazyFrame(schema={"worker_id": pl.String, "start": _DT, "end": _DT})
-    return merged_and_stretches(orders, empty, min_break_seconds)[1]
+    numbered = orders.with_row_index("_i")
+    return merged_and_stretches(numbered, empty, min_break_seconds)[1:]
 
 
 def merged_and_stretches(
     orders: pl.LazyFrame, intervals: pl.LazyFrame, min_break_seconds: pl.Expr
-) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame]:
     """`merge_intervals` of the orders with `intervals` (worker_id, start, end: e.g. online
     time) and `stretches` of the orders, from one sort of both: the orders' rows of it are
-    still in order."""
+    still in order. The orders carry `_i` (UInt32), their row number in the table that
+    `stretch_orders` later reads; `members` is `_i` of every order in the order of the
+    stretches, each stretch's rows `_count` from `_first`, so that the orders of a few
+    stretches are read by position rather than looked up among all orders."""
     rows = pl.concat(
         [
             orders.select(
@@ -197,48 +211,50 @@ def merged_and_stretches(
                 end="completed_at",
                 _break=(min_break_seconds * 1_000_000).cast(pl.Int64),
                 _order=pl.lit(True),
+                _i=pl.col("_i").cast(pl.UInt32),
             ),
             intervals.select(
-                "worker_id", "start", "end", _break=pl.lit(None, pl.Int64), _order=pl.lit(False)
+                "worker_id",
+                "start",
+                "end",
+                _break=pl.lit(None, pl.Int64),
+                _order=pl.lit(False),
+                _i=pl.lit(0, pl.UInt32),  # never read: not an order
             ),
         ]
     )
     ordered, t0, span, fits = _ordered(rows)
     merged = _runs(_nonempty(ordered), t0, span, fits, _merge)
-    runs = _runs(ordered.filter("_order"), t0, span, fits, _stretch)
+    in_order = ordered.filter("_order")
+    runs = _runs(in_order, t0, span, fits, _stretch, positions=True)
     found = runs.select(
         "worker_id",
         date=pl.col("start").dt.date(),
         start="start",
         end="end",
         seconds=(pl.col("end") - pl.col("start")).dt.total_seconds(),
+        _first="_first",
+        _count="_count",
     )
-    return merged, found
+    return merged, found, in_order.select("_i")
 
 
-def stretch_orders(stretches: pl.LazyFrame, orders: pl.LazyFrame) -> pl.LazyFrame:
-    """`stretches` (a few, e.g. findings) with `order_ids`: the worker's orders accepted from
-    the stretch's start to its end, in order of acceptance. Every such order belongs to the
-    stretch, as its gap to the stretch's running end is not positive."""
-    # Keyed by (worker, start), unique per stretch, not by a row number: `stretches` is
-    # evaluated twice here and a join upstream need not keep its row order. Joined to the
-    # orders by worker and day, each stretch once per day it spans: by worker alone, every
-    # stretch would meet every order of its worker.
-    days = stretches.select(
-        "worker_id",
-        "start",
-        "end",
-        _day=pl.date_ranges(pl.col("start").dt.date(), pl.col("end").dt.date()),
-    ).explode("_day")
+def stretch_orders(
+    stretches: pl.LazyFrame, members: pl.Series, orders: pl.DataFrame
+) -> pl.LazyFrame:
+    """`stretches` (a few, e.g. findings, with `_first` and `_count`) with `order_ids`: the
+    ids of their orders in order of acceptance, read by position from `members` and the
+    `orders` table they number (see merged_and_stretches): no join with every order."""
+    at = pl.int_ranges("_first", pl.col("_first") + pl.col("_count"), dtype=pl.UInt32)
+    rows = stretches.select("_first", _at=at).explode("_at")
+    row = pl.lit(members).gather("_at")
     ids = (
-        days.join(
-            orders.select(
-                "worker_id", "order_id", "accepted_at", _day=pl.col("accepted_at").dt.date()
-            ),
-            on=["worker_id", "_day"],
+        rows.select(
+            "_first",
+            order_id=pl.lit(orders.get_column("order_id")).gather(row),
+            accepted_at=pl.lit(orders.get_column("accepted_at")).gather(row),
         )
-        .filter(pl.col("accepted_at").is_between(pl.col("start"), pl.col("end")))
-        .group_by("worker_id", "start")
+        .group_by("_first")
         .agg(order_ids=pl.col("order_id").sort_by("accepted_at", "order_id"))
     )
-    return stretches.join(ids, on=["worker_id", "start"], how="left", maintain_order="left")
+    return stretches.join(ids, on="_first", how="left", maintain_order="left")

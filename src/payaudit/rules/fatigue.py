@@ -5,7 +5,6 @@ from __future__ import annotations
 import polars as pl
 
 from payaudit.engine.context import AuditContext, evidence
-from payaudit.engine.worktime import stretch_orders
 from payaudit.rules.base import Rule, register
 
 # The numbers come from a recommended national standard applied to the seed's fatigue
@@ -50,7 +49,7 @@ class ContinuousWork(Rule):
         found = ctx.pack.asof(
             ctx.for_categories(ctx.stretches, self.categories), "max_continuous_hours", out="limit"
         ).filter(pl.col("seconds") > _limit_seconds(pl.col("limit")))
-        return stretch_orders(found, ctx.orders).select(
+        return ctx.with_stretch_orders(found).select(
             "worker_id",
             period_start="date",
             period_end="date",
