@@ -121,6 +121,19 @@ def test_messages_come_from_the_rule_in_the_chosen_language(tmp_path):
     assert "应补发 0.05 元" in w1["message"]
 
 
+def test_messages_in_the_engine_language_stay_as_rendered_unless_pseudonymised(tmp_path):
+    """The engine rendered them in its language (English here, "engine text" in the hand-made
+    result): kept as they are; with --redact, rendered again over the pseudonyms."""
+    _, out = run(tmp_path, "json")
+    doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
+    assert {f["message"] for f in doc["findings"]} == {"engine text"}
+    _, out = run(tmp_path, "json", redact=True)
+    doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))
+    first = doc["findings"][0]
+    assert first["message"].startswith(f"Worker {first['worker_id']} earned ")
+    assert first["worker_id"].startswith("P-")
+
+
 def test_max_findings_truncates_but_counts_cover_all(tmp_path, capsys):
     _, out = run(tmp_path, "json", max_findings=5)
     doc = json.loads((out / "payaudit-report.json").read_text("utf-8"))

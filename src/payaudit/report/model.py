@@ -109,7 +109,8 @@ def prepare(
         )
     r = Redactor(result.dataset, ids, redact)
     findings = result.findings.with_columns(r.worker_id(), r.json("evidence"))  # not the basis
-    findings = _with_messages(findings, lang, r.text).with_columns(
+    written = None if redact else result.settings.lang or "en"  # as run_audit renders them
+    findings = _with_messages(findings, lang, r.text, written).with_columns(
         pl.col("rule").replace_strict(rule_names(lang), default=pl.col("rule")).alias("rule_name"),
         cny("shortfall_fen"),
     )
@@ -237,15 +238,19 @@ def parameter_values(parameters: pl.DataFrame) -> dict[str, Any]:
 
 
 def _with_messages(
-    findings: pl.DataFrame, lang: str, scrub: Callable[[str], pl.Expr]
+    findings: pl.DataFrame, lang: str, scrub: Callable[[str], pl.Expr], written: str | None
 ) -> pl.DataFrame:
-    """Each finding's message in `lang` (the engine wrote it in the config's language, or
-    English) from its rule's template, with the engine's own templating; else kept as is,
-    `scrub`bed. A rendered message holds only the finding's own fields, as the report shows
-    them: scrubbing it would build a matcher of every roster value (~0.25 s) for nothing.
-    Rendered rule by rule on the rule's own rows: a when/then chain would render every
-    template for every finding."""
+    """Each finding's message in `lang` (the engine wrote it in `written`, the config's
+    language or English; None: render every message again, as when worker ids are
+    pseudonymised) from its rule's template, with the engine's own templating; else kept as
+    is, `scrub`bed. A rendered message holds only the finding's own fields, as the report
+    shows them: scrubbing it would build a matcher of every roster value (~0.25 s) for
+    nothing. Rendered rule by rule on the rule's own rows: a when/then chain would render
+    every template for every finding."""
     rules = all_rules()
+    codes = findings.get_column("rule").unique().to_list()
+    if lang == written and all(getattr(rules.get(c), "message", {}).get(lang) for c in codes):
+        return findings  # as the engine rendered them (148k findings: 0.1 s)
     numbered = findings.with_row_index("_order")
     parts = []
     for (code,), rows in numbered.partition_by("rule", as_dict=True).items():
