@@ -74,17 +74,17 @@ def _all_findings(rules: list[type[Rule]], ctx: AuditContext, lang: str) -> pl.D
     families: dict[str, list[type[Rule]]] = {}
     for rule in rules:
         families.setdefault(rule.__module__.rsplit(".", 1)[-1], []).append(rule)
-    plans = {
-        family: pl.concat([_findings(rule, ctx, lang) for rule in members])
-        for family, members in families.items()
-    }
-    if recording():
+
+    def plan(members: list[type[Rule]]) -> pl.LazyFrame:
+        return pl.concat([_findings(rule, ctx, lang) for rule in members])
+
+    if recording():  # a plan is made in its phase: making one may compute what rules share
         found = []
-        for family, plan in plans.items():
+        for family, members in families.items():
             with phase(f"rules: {family}"):
-                found.append(plan.collect())
+                found.append(plan(members).collect())
     else:
-        found = pl.collect_all(list(plans.values()))
+        found = pl.collect_all([plan(members) for members in families.values()])
     findings = pl.concat(found) if found else pl.DataFrame(schema=FINDING_SCHEMA)
     return findings.sort(SORT_KEYS, maintain_order=True)
 
