@@ -6,12 +6,6 @@ A row with an error issue is rejected (kept out of the audit); a warning keeps t
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import importlib.abc
-import sys
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -21,65 +15,11 @@ import polars as pl
 
 from payaudit.contracts import Column, contract
 from payaudit.dataset import ISSUE_SCHEMA
+from payaudit.pandera_import import pandera, unused_hidden
 from payaudit.rulepack import canonical_district_expr
 
 if TYPE_CHECKING:
     import pandera.polars as pa
-
-_PANDERA = "pandera.polars"
-
-
-class _Hidden(importlib.abc.MetaPathFinder):
-    """Packages missing to one thread."""
-
-    def __init__(self, names: set[str]) -> None:
-        self.names, self.thread = names, threading.get_ident()
-
-    def find_spec(self, name, path=None, target=None):
-        if threading.get_ident() == self.thread and name.partition(".")[0] in self.names:
-            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
-        return None
-
-
-# Pandera imports pandas with its own pandas API, and hypothesis for data synthesis, whenever
-# they are installed (the Spark extra, the tests, many a data environment): on importing
-# Pandera and on its first validation, 1 s of CPU and ~100 MiB that its Polars API does not use.
-_UNUSED = {"pandas", "hypothesis"}
-
-
-@contextlib.contextmanager
-def _without_unused() -> Iterator[None]:
-    """While Pandera works, the packages of _UNUSED not imported yet are missing to the thread
-    it works in (Pandera supports a Polars-only install); other threads import as usual."""
-    names = {name for name in _UNUSED if name not in sys.modules}
-    if not names:
-        yield
-        return
-    hidden = _Hidden(names)
-    sys.meta_path.insert(0, hidden)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(hidden)
-
-
-def _import_pandera() -> None:
-    with _without_unused():
-        importlib.import_module(_PANDERA)
-
-
-def warm() -> None:
-    """Import Pandera in a background thread (~0.25 s) while the inputs are read, which happens
-    in Polars' own threads; validation then finds it imported."""
-    if _PANDERA not in sys.modules and not any(t.name == _PANDERA for t in threading.enumerate()):
-        threading.Thread(target=_import_pandera, name=_PANDERA).start()
-
-
-def _pandera():
-    if _PANDERA not in sys.modules:
-        _import_pandera()
-    return importlib.import_module(_PANDERA)  # waits for warm()'s import if under way
-
 
 DTYPES: dict[str, pl.DataType] = {
     "text": pl.String, "enum": pl.String, "district": pl.String, "time": pl.Datetime("us"),
@@ -188,7 +128,7 @@ _NO_HITS = pl.DataFrame(schema={"_i": pl.Int64, **dict.fromkeys(
 def model(table: str, proven_unique: frozenset[str] = frozenset()) -> pa.DataFrameSchema:
     """The Pandera schema of a canonical frame, derived from its contract; the uniqueness of
     the columns in `proven_unique` is not checked again."""
-    pa = _pandera()
+    pa = pandera()
     return pa.DataFrameSchema(
         {
             c.name: pa.Column(
@@ -205,7 +145,7 @@ def model(table: str, proven_unique: frozenset[str] = frozenset()) -> pa.DataFra
 
 
 def _checks(c: Column) -> list[pa.Check]:
-    pa = _pandera()
+    pa = pandera()
     if c.type == "money":
         return [pa.Check.ge(0)]
     if c.type == "date":
@@ -282,10 +222,10 @@ def _pandera_hits(table: str, frame: pl.DataFrame) -> list[pl.LazyFrame]:
     try:
         decided = {c.name for c in contract(table).columns if REPEAT + c.name in frame.columns}
         schema = model(table, _distinct_hashes(frame, table, decided) | decided)
-        with _without_unused():
+        with unused_hidden():
             schema.validate(frame, lazy=True)
         return []
-    except _pandera().errors.SchemaErrors as exc:
+    except pandera().errors.SchemaErrors as exc:
         failures = exc.failure_cases.select("column", "check", _i=pl.col("index").cast(pl.Int64))
     hits = []
     for c in contract(table).columns:

@@ -18,6 +18,7 @@ from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
 from payaudit.io.readers import Raw, positional, read_raw, reason
 from payaudit.io.text import hashed_meanwhile
+from payaudit.pandera_import import warm
 from payaudit.schema import (
     BAD,
     BROKEN,
@@ -29,7 +30,6 @@ from payaudit.schema import (
     PARSED,
     TOTAL,
     validate,
-    warm,
 )  # fmt: skip
 from payaudit.timings import phase
 
