@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
+from typing import NamedTuple
 
 import polars as pl
 
@@ -21,6 +22,16 @@ from payaudit.rulepack import RulePack
 from payaudit.schema import FIRST_DAY, LAST_DAY
 
 _US = pl.duration(microseconds=1)
+
+
+class WorkingTime(NamedTuple):
+    """The frames derived from one sort of the orders and the online time (collected)."""
+
+    merged: pl.LazyFrame
+    stretches: pl.LazyFrame
+    members: pl.Series  # the orders' row numbers in `orders`, in stretch order
+    orders: pl.DataFrame  # the orders `members` numbers
+
 
 # An order's money: pay, and the parts of it (allowance, cost) or beside it (tip) that an
 # empty cell leaves at 0. Each splits across midnight with the order's time.
@@ -118,16 +129,16 @@ class AuditContext:
             shifts=kept(self.shifts, (pl.col("end") - _US).dt.date()),
             payouts=kept(self.payouts, pl.col("period_end")),
         )
-        merged, stretches, *members = self._working_time
+        stretches = kept(self.stretches, pl.col("date"))
         ctx.__dict__.update(
-            _working_time=(merged, kept(stretches, pl.col("date")), *members),
+            _working_time=self._working_time._replace(stretches=stretches),
             daily=kept(self.daily, pl.col("date")),
         )
         return ctx
 
     @property
     def merged(self) -> pl.LazyFrame:
-        return self._working_time[0]
+        return self._working_time.merged
 
     @cached_property
     def daily(self) -> pl.LazyFrame:
@@ -192,17 +203,18 @@ class AuditContext:
 
     @property
     def stretches(self) -> pl.LazyFrame:
-        return self._working_time[1]
+        return self._working_time.stretches
 
     def with_stretch_orders(self, stretches: pl.LazyFrame) -> pl.LazyFrame:
         """Stretches of `stretches` (a few, e.g. findings) with `order_ids` (worktime's
         stretch_orders): the orders of each, in order of acceptance."""
-        return worktime.stretch_orders(stretches, *self._working_time[2:])
+        found = self._working_time
+        return worktime.stretch_orders(stretches, found.members, found.orders)
 
     @cached_property
-    def _working_time(self) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.Series, pl.DataFrame]:
-        """`merged`, `stretches`, and what `with_stretch_orders` reads (the orders' row numbers
-        in stretch order, the orders), from one sort of the orders and the online time."""
+    def _working_time(self) -> WorkingTime:
+        """`merged`, `stretches`, and what `with_stretch_orders` reads, from one sort of the
+        orders and the online time."""
         counted = self.shifts
         if self.settings.basis != "online":
             counted = counted.filter(pl.col("kind") == "required")
@@ -216,7 +228,7 @@ class AuditContext:
         min_break = (minutes * 60).round().cast(pl.Int64)
         found = worktime.merged_and_stretches(orders, counted, min_break)
         merged, stretches, members = pl.collect_all(found)
-        return merged.lazy(), stretches.lazy(), members.to_series(), table
+        return WorkingTime(merged.lazy(), stretches.lazy(), members.to_series(), table)
 
 
 def audit_range(span: tuple, asked: tuple, period: str) -> tuple[date, date]:
