@@ -248,13 +248,17 @@ def _with_messages(
     nothing. Rendered rule by rule on the rule's own rows: a when/then chain would render
     every template for every finding."""
     rules = all_rules()
+
+    def template(code: str) -> str | None:
+        return getattr(rules.get(code), "message", {}).get(lang)
+
     codes = findings.get_column("rule").unique().to_list()
-    if lang == written and all(getattr(rules.get(c), "message", {}).get(lang) for c in codes):
+    if lang == written and all(template(code) for code in codes):
         return findings  # as the engine rendered them (148k findings: 0.1 s)
     numbered = findings.with_row_index("_order")
     parts = []
     for (code,), rows in numbered.partition_by("rule", as_dict=True).items():
-        template = getattr(rules.get(code), "message", {}).get(lang)
-        rendered = message(template, lang) if template else scrub("message")
+        text = template(code)
+        rendered = message(text, lang) if text else scrub("message")
         parts.append(rows.with_columns(rendered))
     return pl.concat(parts).sort("_order").drop("_order") if parts else findings
