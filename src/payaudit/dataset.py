@@ -10,6 +10,7 @@ file) and `_row` (the row a spreadsheet shows, header = 1; else the 1-based reco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import polars as pl
 
@@ -29,14 +30,38 @@ def empty_issues() -> pl.DataFrame:
     return pl.DataFrame(schema=ISSUE_SCHEMA)
 
 
-@dataclass
+class Digest(Protocol):
+    """A hash that may still be under way (io.text.Hashing): reading it waits for it."""
+
+    def hexdigest(self) -> str: ...
+
+
+@dataclass(eq=False)  # equal when they report the same (a digest's hashing is no value)
 class InputFile:
     table: str
     path: str
-    sha256: str
+    digest: str | Digest  # the file's sha256 (hex), or its hashing, read when reported
     rows_read: int
     rows_audited: int = 0
     rows_rejected: int = 0
+
+    @property
+    def sha256(self) -> str:
+        return self.digest if isinstance(self.digest, str) else self.digest.hexdigest()
+
+    def as_dict(self) -> dict:
+        """As reports and a part's payload show it: the digest as sha256."""
+        return {"table": self.table, "path": self.path, "sha256": self.sha256,
+                "rows_read": self.rows_read, "rows_audited": self.rows_audited,
+                "rows_rejected": self.rows_rejected}  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InputFile) and self.as_dict() == other.as_dict()
+
+    @classmethod
+    def from_dict(cls, d: dict) -> InputFile:
+        counts = (d["rows_read"], d["rows_audited"], d["rows_rejected"])
+        return cls(d["table"], d["path"], d["sha256"], *counts)
 
 
 @dataclass

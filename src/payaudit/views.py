@@ -7,7 +7,6 @@ inside; a long citation is shortened in a table (in full in `rule` and `params -
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -264,6 +263,6 @@ def issues_text(dataset: Dataset, fmt: str) -> str:
     """The data issues as CSV, or as JSON with the per-file row counts."""
     if fmt == "csv":
         return dataset.issues.write_csv()
-    inputs = [dataclasses.asdict(f) for f in dataset.inputs]
+    inputs = [f.as_dict() for f in dataset.inputs]
     body = {"inputs": inputs, "data_issues": dataset.issues.to_dicts()}
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import polars as pl
 
 from payaudit.config import Settings
 from payaudit.contracts import contract
-from payaudit.dataset import Dataset
+from payaudit.dataset import Dataset, Digest
 from payaudit.engine.context import audit_range, data_days, overall_span
 from payaudit.engine.findings import SORT_KEYS
 from payaudit.engine.inputs import table_frame
@@ -120,7 +120,7 @@ def audit_part(
     rules: list[type[Rule]],
     date_from: date,
     date_to: date,
-    digests: dict[str, str],
+    digests: Mapping[str, str | Digest],
     asked: tuple[date | None, date | None] = (None, None),
 ) -> tuple[AuditResult | None, tuple[date | None, date | None], bool]:
     """One part audited, whatever engine runs it (a Spark task; this machine's split assembles

@@ -32,7 +32,7 @@ def from_blob(blob: bytes) -> pl.DataFrame:
 
 def result_frames(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
     """What a part's audit hands back, as frames."""
-    inputs = pl.DataFrame([vars(f) for f in result.dataset.inputs], schema=_INPUTS)
+    inputs = pl.DataFrame([f.as_dict() for f in result.dataset.inputs], schema=_INPUTS)
     meta = pl.DataFrame(
         {
             "rule_pack": [result.rule_pack],
@@ -61,7 +61,7 @@ def result_from_frames(
     roster = outputs.get("roster")
     dataset = Dataset(
         frames={"workers": roster} if roster is not None else {},
-        inputs=[InputFile(**row) for row in outputs["inputs"].iter_rows(named=True)],
+        inputs=[InputFile.from_dict(row) for row in outputs["inputs"].iter_rows(named=True)],
         issues=outputs["issues"],
     )
     return AuditResult(

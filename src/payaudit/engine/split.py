@@ -19,10 +19,10 @@ import polars as pl
 
 from payaudit.config import Settings
 from payaudit.contracts import contract
-from payaudit.dataset import Dataset
+from payaudit.dataset import Dataset, Digest
 from payaudit.engine.context import DAY_COLUMNS, first_and_last, plausible_days
 from payaudit.io import assemble, canonical, read_table
-from payaudit.io.text import hashed_meanwhile
+from payaudit.io.text import hashing
 from payaudit.schema import REPEAT, repeated_hashes
 from payaudit.timings import phase
 
@@ -52,19 +52,14 @@ class Split:
     def __init__(self, files, settings: Settings, sheet: str | None, workdir: Path, parts: int):
         self.files, self.settings, self.sheet = files, settings, sheet
         self.workdir, self.parts = workdir, parts
-        self.digests: dict[str, str] = {}
+        self.digests: dict[str, Digest] = {}
         self.whole: dict[str, pl.DataFrame] = {}  # tables without workers (weather), unsplit
         self.empty: dict[str, pl.DataFrame] = {}  # each split table's columns, no rows
         self.repeats: dict[str, dict[str, pl.Series]] = {}  # table: column: _place of repeats
         self.notes: list[pl.DataFrame] = []  # the loader's issues about whole files (D011)
 
     def write(self) -> None:
-        paths = [p for table_files in self.files.values() for p in table_files]
-        with hashed_meanwhile(paths) as digests:
-            self._write()
-        self.digests = digests
-
-    def _write(self) -> None:
+        self.digests = hashing([p for table_files in self.files.values() for p in table_files])
         for table, table_files in self.files.items():
             if "worker_id" not in contract(table).names:
                 read = [

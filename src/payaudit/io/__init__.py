@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 
 from payaudit.config import Settings
 from payaudit.contracts import Column, contract
-from payaudit.dataset import ISSUE_SCHEMA, Dataset, InputFile, empty_issues
+from payaudit.dataset import ISSUE_SCHEMA, Dataset, Digest, InputFile, empty_issues
 from payaudit.errors import InputError
 from payaudit.io.columns import holds_required, map_headers, unmatched
 from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
 from payaudit.io.readers import Raw, positional, read_raw, reason
-from payaudit.io.text import hashed_meanwhile
+from payaudit.io.text import hashing
 from payaudit.pandera_import import warm
 from payaudit.schema import (
     BAD,
@@ -256,12 +257,8 @@ def load_files(
     """The tables of `files` loaded, parsed and validated (see load_dataset)."""
     frames: dict[str, pl.DataFrame] = {}
     notes = [empty_issues()]
-    paths = [p for table_files in files.values() for p in table_files]
-    with (
-        tempfile.TemporaryDirectory(prefix="payaudit-") as workdir,
-        phase("load"),
-        hashed_meanwhile(paths) as digests,
-    ):
+    digests = hashing([p for table_files in files.values() for p in table_files])
+    with tempfile.TemporaryDirectory(prefix="payaudit-") as workdir, phase("load"):
         for table, table_files in files.items():
             read = [read_table(table, p, settings, sheet, Path(workdir)) for p in table_files]
             frames[table] = pl.concat([frame for frame, _ in read], how="diagonal_relaxed")
@@ -273,12 +270,12 @@ def assemble(
     frames: dict[str, pl.DataFrame],
     files: dict[str, list[Path]],
     settings: Settings,
-    digests: dict[str, str],
+    digests: Mapping[str, str | Digest],
     notes: pl.DataFrame | None = None,
 ) -> Dataset:
     """The Dataset of canonical frames: each validated against the roster among them, with
-    rows read, audited and rejected per input file (of `files`, hashed in `digests`); `notes`:
-    the loader's issues about whole files (D011), first."""
+    rows read, audited and rejected per input file (of `files`, hashed in `digests`, perhaps
+    still under way); `notes`: the loader's issues about whole files (D011), first."""
     with phase("validate"):
         roster = frames.get("workers")
         ids = roster.get_column("worker_id").drop_nulls().unique() if roster is not None else None

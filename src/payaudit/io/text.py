@@ -9,9 +9,10 @@ import codecs
 import contextlib
 import gzip
 import hashlib
+import os
+import threading
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,28 +25,79 @@ FFFD = "\ufffd"
 SAMPLE = 1 << 16  # bytes of a chunk that tell UTF-8 text from GBK
 
 
-def sha256(path: Path) -> str:
-    """Digest of a file, or of a folder's files (relative path and bytes, in sorted order)."""
-    digest = hashlib.sha256()
+def _hashed(path: Path) -> Iterator[bytes]:
+    """What a digest of `path` reads: a file's bytes, or a folder's files (each one's relative
+    path and bytes, in sorted order)."""
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in files:
         if path.is_dir():
-            digest.update(str(file.relative_to(path)).encode() + b"\0")
+            yield str(file.relative_to(path)).encode() + b"\0"
         with file.open("rb") as f:
-            for chunk in iter(lambda f=f: f.read(CHUNK), b""):
-                digest.update(chunk)
+            yield from iter(lambda f=f: f.read(CHUNK), b"")
+
+
+def sha256(path: Path) -> str:
+    """Digest of a file, or of a folder's files."""
+    digest = hashlib.sha256()
+    for chunk in _hashed(path):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
-@contextlib.contextmanager
-def hashed_meanwhile(paths: list[Path]) -> Iterator[dict[str, str]]:
-    """The sha256 of each file, by its path as text, hashed in a thread while the block reads
-    the files (hashlib lets go of the GIL): the dict yielded is filled when the block ends."""
-    digests: dict[str, str] = {}
-    with ThreadPoolExecutor(1) as hasher:
-        hashed = hasher.map(sha256, paths)
-        yield digests
-        digests.update(zip(map(str, paths), hashed, strict=True))
+class _Hashing:
+    """One file's sha256, chunk by chunk, by whichever thread gets there first."""
+
+    def __init__(self, path: Path) -> None:
+        self._path, self._chunks, self._hash = path, _hashed(path), hashlib.sha256()
+        self._lock = threading.Lock()
+        self._hex: str | None = None
+        self._error: InputError | None = None
+
+    def step(self) -> bool:
+        """One chunk more; False once the digest is known (or the file failed)."""
+        with self._lock:
+            if self._hex is None and self._error is None:
+                try:
+                    chunk = next(self._chunks, None)
+                except OSError as exc:
+                    self._error = InputError(f"{self._path} cannot be read: {exc}.")
+                    return False
+                if chunk is None:
+                    self._hex = self._hash.hexdigest()
+                else:
+                    self._hash.update(chunk)
+            return self._hex is None and self._error is None
+
+    def hexdigest(self) -> str:
+        while self.step():
+            pass
+        if self._error is not None:
+            raise self._error
+        return self._hex
+
+
+def _idle_priority() -> None:
+    """This thread runs only on a core nothing else wants (Linux's SCHED_IDLE; elsewhere, at
+    its usual priority)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread
+
+
+def hashing(paths: list[Path]) -> dict[str, _Hashing]:
+    """The sha256 of each file, by its path as text, hashed by a thread at idle priority while
+    the run goes on: hashing a gigabyte of CSV costs a second of a core, which the audit thus
+    never waits for when a core is free. Reading a digest (`hexdigest()`) hashes what is left
+    in the reading thread, at its own priority, so a busy machine cannot starve a report."""
+    digests = {str(p): _Hashing(p) for p in paths}
+
+    def work() -> None:
+        _idle_priority()
+        for digest in digests.values():
+            while digest.step():
+                pass
+
+    threading.Thread(target=work, name="payaudit-sha256", daemon=True).start()
+    return digests
 
 
 def _open(path: Path) -> BinaryIO:

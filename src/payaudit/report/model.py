@@ -196,13 +196,7 @@ def _manifest(result: AuditResult) -> dict[str, Any]:
         "jurisdiction": given.get("jurisdiction") or result.settings.jurisdiction,
         "rule_pack": result.rule_pack,
         "parameters": parameter_values(result.parameters),
-        "inputs": [
-            {
-                k: getattr(f, k)
-                for k in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")
-            }
-            for f in result.dataset.inputs
-        ],
+        "inputs": [f.as_dict() for f in result.dataset.inputs],
         "period_from": given.get("period_from"),  # the audited range
         "period_to": given.get("period_to"),
         "command_line": given.get("command_line") or list(sys.argv),

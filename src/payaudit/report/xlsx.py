@@ -241,7 +241,7 @@ def _summary(book: _Book, report: Report) -> None:
         top,
         t("inputs", lang),
         pl.DataFrame(
-            [{k: getattr(f, k) for k in inputs} for f in report.inputs],
+            [f.as_dict() for f in report.inputs],
             schema={c: pl.String if i < 3 else pl.Int64 for i, c in enumerate(inputs)},
         ),
     )
