@@ -31,7 +31,7 @@ def empty_issues() -> pl.DataFrame:
 
 
 class Digest(Protocol):
-    """A hash that may still be under way (io.text.Hashing): reading it waits for it."""
+    """A hash that may still be under way (io.text.hashing): reading it finishes it."""
 
     def hexdigest(self) -> str: ...
 
