@@ -26,6 +26,17 @@ ISSUE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+# What a report shows of each input file (InputFile.as_dict), in this order.
+INPUT_SCHEMA: dict[str, pl.DataType] = {
+    "table": pl.String,
+    "path": pl.String,
+    "sha256": pl.String,
+    "rows_read": pl.Int64,
+    "rows_audited": pl.Int64,
+    "rows_rejected": pl.Int64,
+}
+
+
 def empty_issues() -> pl.DataFrame:
     return pl.DataFrame(schema=ISSUE_SCHEMA)
 
@@ -50,10 +61,8 @@ class InputFile:
         return self.digest if isinstance(self.digest, str) else self.digest.hexdigest()
 
     def as_dict(self) -> dict:
-        """As reports and a part's payload show it: the digest as sha256."""
-        return {"table": self.table, "path": self.path, "sha256": self.sha256,
-                "rows_read": self.rows_read, "rows_audited": self.rows_audited,
-                "rows_rejected": self.rows_rejected}  # fmt: skip
+        """As reports and a part's payload show it (INPUT_SCHEMA): the digest as sha256."""
+        return {k: getattr(self, k) for k in INPUT_SCHEMA}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, InputFile) and self.as_dict() == other.as_dict()

@@ -9,12 +9,9 @@ import polars as pl
 import pyarrow as pa
 
 from payaudit.config import Settings
-from payaudit.dataset import Dataset, InputFile
+from payaudit.dataset import INPUT_SCHEMA, Dataset, InputFile
 from payaudit.engine.result import DAILY_SCHEMA, AuditResult
 from payaudit.rules.base import Rule
-
-_INPUTS = {"table": pl.String, "path": pl.String, "sha256": pl.String}
-_INPUTS |= dict.fromkeys(("rows_read", "rows_audited", "rows_rejected"), pl.Int64)
 
 
 def to_blob(frame: pl.DataFrame) -> bytes:
@@ -32,7 +29,7 @@ def from_blob(blob: bytes) -> pl.DataFrame:
 
 def result_frames(result: AuditResult) -> list[tuple[str, pl.DataFrame]]:
     """What a part's audit hands back, as frames."""
-    inputs = pl.DataFrame([f.as_dict() for f in result.dataset.inputs], schema=_INPUTS)
+    inputs = pl.DataFrame([f.as_dict() for f in result.dataset.inputs], schema=INPUT_SCHEMA)
     meta = pl.DataFrame(
         {
             "rule_pack": [result.rule_pack],

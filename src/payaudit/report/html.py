@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from payaudit import __version__
+from payaudit.dataset import INPUT_SCHEMA
 from payaudit.i18n import (
     CATEGORIES,
     DAY_TYPES,
@@ -334,10 +335,7 @@ def _details(report: Report) -> str:
         + (f"<h2>{escape(t('warnings', lang))}</h2><ul>{warnings}</ul>" if warnings else "")
         + f"<h2>{escape(t('inputs', lang))}</h2>"
         + _table(
-            [
-                column(c, lang)
-                for c in ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")
-            ],
+            [column(c, lang) for c in INPUT_SCHEMA],
             inputs,
             lang,
         )

@@ -16,6 +16,7 @@ import polars as pl
 import xlsxwriter
 
 from payaudit import __version__
+from payaudit.dataset import INPUT_SCHEMA
 from payaudit.i18n import (
     CATEGORIES,
     PARAM_NAMES,
@@ -236,13 +237,12 @@ def _summary(book: _Book, report: Report) -> None:
         t("by_rule", lang),
         report.rule_totals.select("rule", "rule_name", "severity", "findings", "shortfall_cny"),
     )
-    inputs = ("table", "path", "sha256", "rows_read", "rows_audited", "rows_rejected")
     block(
         top,
         t("inputs", lang),
         pl.DataFrame(
             [f.as_dict() for f in report.inputs],
-            schema={c: pl.String if i < 3 else pl.Int64 for i, c in enumerate(inputs)},
+            schema=INPUT_SCHEMA,
         ),
     )
     for j, width in widths.items():
