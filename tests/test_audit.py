@@ -87,6 +87,19 @@ def test_daily_rows(result):
     assert day["min_wage_hourly"] == 22.0 and day["day_type"] == "working_day"
 
 
+def test_daily_kept_as_asked(result):
+    ds = dataset(orders=ORDERS + [("o5", "W3", "2025-01-06 09:00", "2025-01-06 10:00", 50)],
+                 workers=ROSTER)  # fmt: skip
+    rules = select_rules(MINE)
+    full = run_audit(ds, Settings(), rules).daily
+    assert set(full["worker_id"]) == {"W1", "W2", "W3"}  # W3: independent, no findings
+    # statements show the days of the workers with findings only; no other report shows any
+    found = run_audit(ds, Settings(), rules, keep_daily="findings").daily
+    assert found.equals(full.filter(pl.col("worker_id") != "W3"))
+    none = run_audit(ds, Settings(), rules, keep_daily="none").daily
+    assert none.is_empty() and none.schema == pl.Schema(DAILY_SCHEMA)
+
+
 def test_parameters_in_force_over_the_range(result):
     # The range 2024-12-01 – 2025-01-31 spans the 2025-01-01 change: both values, both classes.
     wages = result.parameters.filter(name="min_wage_hourly").select("area_class", "value").rows()

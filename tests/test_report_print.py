@@ -203,6 +203,18 @@ def test_statements_one_page_per_worker_in_chinese(tmp_path, sample, result):
         assert "审计期间: 2025-01-01 – 2025-01-31" in page
         assert f"应补发合计: {fen // 100:,}.{fen % 100:02d} 元" in page
         assert page.count('<section class="finding">') == worker["findings"]
+    # the per-day figures the run keeps for statements: the holiday finding's baseline days
+    assert "当月工作日（基准）" in (folder / "W00022.html").read_text("utf-8")
+    assert 'class="day"' in (folder / "W00022.html").read_text("utf-8")
+
+
+def test_html_report_of_check_charts_the_days(tmp_path, sample):
+    """A run keeps the per-day figures for the reports that show them only: HTML does."""
+    args = ["check", str(sample), "-f", "json", "-f", "html", "-o", str(tmp_path), "-q"]
+    CliRunner().invoke(app, args, env=ENV)
+    page = (tmp_path / "payaudit-report.html").read_text("utf-8")
+    figure = re.search(r'<figure id="chart_daily">(.*?)</figure>', page, re.S)
+    assert figure and 'class="bar"' in figure.group(1)
 
 
 def test_statements_in_english_on_request(tmp_path, sample):

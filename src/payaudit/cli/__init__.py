@@ -21,11 +21,11 @@ from payaudit.cli.options import (
     Paths,
     TableFile,
     codes,
+    daily_options,
     explicit_tables,
     parse_day,
     pick_language,
     settings_from,
-    spark_daily,
     spark_engine,
     spark_tables,
 )
@@ -151,7 +151,7 @@ def check(
     known = read_baseline(baseline) if baseline else None  # a bad baseline fails before the audit
     engine = engine or "local"
     tables = spark_tables(table or [], engine)
-    daily_to, keep_daily = spark_daily(
+    daily_to, keep_daily = daily_options(
         daily, list(formats or []), output, statements is not None, engine
     )
     recorder = clock.start(timings)
@@ -164,7 +164,7 @@ def check(
         else:
             result = audit_files(
                 list(paths or []), explicit, settings, rules, sheet, first, last,
-                status=status.update,
+                status=status.update, keep_daily=keep_daily,
             )  # fmt: skip
     result = apply_gate(result, known, settings.waivers, date.today())
     options = ReportOptions(

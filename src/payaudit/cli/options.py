@@ -100,25 +100,24 @@ def spark_tables(values: list[str], engine: str) -> dict[str, str]:
     return tables
 
 
-def spark_daily(
+def daily_options(
     location: str | None, formats: list[str], output: str | None, statements: bool, engine: str
 ) -> tuple[str | None, str]:
-    """With --engine spark: where Spark writes the per-day figures as Parquet (--daily, else
-    REPORT-daily/ beside the first report file; nowhere without one), and which of them the
-    driver keeps: all for the HTML report's charts, the workers with findings for statements,
-    else none."""
+    """Which per-day figures the run keeps: all for the HTML report's charts, the workers with
+    findings for statements, else none (no other report shows them); and, with --engine spark,
+    where Spark writes them all as Parquet (--daily, else REPORT-daily/ beside the first
+    report file; nowhere without one)."""
     from payaudit.report import plan
 
-    if engine != "spark":
-        if location:
-            raise ConfigError("--daily is written by Spark: add --engine spark.")
-        return None, "all"
+    if location and engine != "spark":
+        raise ConfigError("--daily is written by Spark: add --engine spark.")
     written = plan(formats, output)
-    files = [path.resolve() for _, path in written if path is not None]
-    if location is None and files:
-        location = str(files[0].with_name(files[0].stem + "-daily"))
     html = any(f.name == "html" for f, _ in written)
-    return location, "all" if html else "findings" if statements else "none"
+    keep = "all" if html else "findings" if statements else "none"
+    files = [path.resolve() for _, path in written if path is not None]
+    if engine == "spark" and location is None and files:
+        location = str(files[0].with_name(files[0].stem + "-daily"))
+    return location, keep
 
 
 def spark_engine():

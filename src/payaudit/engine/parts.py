@@ -66,8 +66,10 @@ def audit_files(
     orders_at_once: int = ORDERS_AT_ONCE,
     orders_per_part: int = ORDERS_PER_PART,
     status: Callable[[str], object] = lambda _: None,
+    keep_daily: str = "all",
 ) -> AuditResult:
-    """Load, validate and audit the inputs: at once, or part by part when they are large."""
+    """Load, validate and audit the inputs: at once, or part by part when they are large; the
+    result holds `keep_daily` of the per-day figures (see run_audit)."""
     files = find_files(paths, explicit)
     parts = _parts(files, orders_at_once, orders_per_part)
     if parts == 1:
@@ -76,28 +78,28 @@ def audit_files(
         if not holds_data(dataset, date_from, date_to):
             raise empty_range(date_from, date_to, data_days(dataset))
         status("Auditing…")
-        return run_audit(dataset, settings, rules, date_from, date_to)
+        return run_audit(dataset, settings, rules, date_from, date_to, keep_daily)
     with split_input(files, settings, sheet, parts, status) as split:
-        results = _audit_split(split, settings, rules, (date_from, date_to), status)
+        results = _audit_split(split, settings, rules, (date_from, date_to), status, keep_daily)
     return combine(results, files)
 
 
-def _audit_split(split: Split, settings: Settings, rules, asked: tuple, status) -> list:
+def _audit_split(split: Split, settings: Settings, rules, asked: tuple, status, keep) -> list:
     """The audits of the split's parts over the range asked (--from/--to), whose missing ends
     are drawn from the span of the rows validation could keep, read before any part is
     validated; when the clean rows' span, known once every part is, makes another range (a
     rejected row set it), every part is audited again."""
     span = split.plausible_span() if None in asked else asked
     audited = audit_range(span, asked, settings.period)
-    results, span = _audit_parts(split, settings, rules, audited, asked, status)
+    results, span = _audit_parts(split, settings, rules, audited, asked, status, keep)
     exact = audit_range(span, asked, settings.period)
     if exact != audited:
         status("Auditing again in the range of the valid data…")
-        results, _ = _audit_parts(split, settings, rules, exact, asked, status)
+        results, _ = _audit_parts(split, settings, rules, exact, asked, status, keep)
     return results
 
 
-def _audit_parts(split: Split, settings: Settings, rules, audited, asked, status) -> tuple:
+def _audit_parts(split: Split, settings: Settings, rules, audited, asked, status, keep) -> tuple:
     """(The audit of every part over the range `audited`, the first and last day of the
     parts' clean data); a range asked that holds no clean row stops the run."""
     results, spans, held = [], [], False
@@ -106,7 +108,7 @@ def _audit_parts(split: Split, settings: Settings, rules, audited, asked, status
         dataset = split.dataset(part)
         held = held or holds_data(dataset, *asked)
         spans.append(data_days(dataset))
-        results.append(audit_dataset(dataset, settings, rules, *audited))
+        results.append(audit_dataset(dataset, settings, rules, *audited, keep))
     span = overall_span(spans)
     if not held:
         raise empty_range(*asked, span)
@@ -138,10 +140,15 @@ def audit_part(
 
 
 def audit_dataset(
-    dataset: Dataset, settings: Settings, rules: list[type[Rule]], date_from: date, date_to: date
+    dataset: Dataset,
+    settings: Settings,
+    rules: list[type[Rule]],
+    date_from: date,
+    date_to: date,
+    keep_daily: str = "all",
 ) -> AuditResult:
     """A part's validated dataset audited, its result slimmed to what combining needs."""
-    result = run_audit(dataset, settings, rules, date_from, date_to)
+    result = run_audit(dataset, settings, rules, date_from, date_to, keep_daily)
     return dataclasses.replace(result, dataset=_slim(result.dataset))
 
 
