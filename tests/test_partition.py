@@ -50,11 +50,11 @@ def exports(tmp_path_factory) -> Path:
     return folder
 
 
-def _audit(folder: Path, orders_per_part: int):
+def _audit(folder: Path, orders_per_part: int, keep_daily: str = "all"):
     steps: list[str] = []
     result = audit_files(
         [folder], {}, Settings(), select_rules([], []), orders_at_once=orders_per_part,
-        orders_per_part=orders_per_part, status=steps.append,
+        orders_per_part=orders_per_part, status=steps.append, keep_daily=keep_daily,
     )  # fmt: skip
     return result, steps
 
@@ -80,6 +80,15 @@ def test_parts_give_the_findings_issues_and_counts_of_the_whole(exports: Path) -
         ("orders_1.csv", half + 2), ("orders_2.parquet", 4), ("payouts.csv", 32)
     ]  # fmt: skip
     assert {"D002", "D004", "D008"} <= set(issues.get_column("code"))
+
+
+def test_parts_keep_the_days_of_the_workers_with_findings(exports: Path) -> None:
+    whole, _ = _audit(exports, 10**9)
+    parted, _ = _audit(exports, 1500, keep_daily="findings")
+    owed = whole.findings.get_column("worker_id").unique().implode()
+    assert 0 < parted.daily.height < whole.daily.height
+    assert parted.daily.equals(whole.daily.filter(pl.col("worker_id").is_in(owed)))
+    assert parted.findings.equals(whole.findings)
 
 
 def test_validation_in_parts_counts_and_reports_as_the_whole(exports: Path) -> None:
