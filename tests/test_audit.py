@@ -87,7 +87,7 @@ def test_daily_rows(result):
     assert day["min_wage_hourly"] == 22.0 and day["day_type"] == "working_day"
 
 
-def test_daily_kept_as_asked(result):
+def test_daily_kept_as_asked():
     ds = dataset(orders=ORDERS + [("o5", "W3", "2025-01-06 09:00", "2025-01-06 10:00", 50)],
                  workers=ROSTER)  # fmt: skip
     rules = select_rules(MINE)
