@@ -189,3 +189,12 @@ def test_default_range_is_the_whole_periods_of_the_data():
     assert (ctx.date_from, ctx.date_to) == (date(2025, 1, 1), date(2025, 2, 28))
     ctx = context(ds, Settings(period="week"), date_to=date(2025, 1, 31))
     assert (ctx.date_from, ctx.date_to) == (date(2025, 1, 6), date(2025, 1, 31))
+
+
+def test_default_range_reaches_the_day_an_order_ends():
+    # Accepted 2025-01-31 23:30, done 02-01 00:30: its time on 1 February is in the data.
+    # One ending at 00:00 has no time on the next day.
+    late = [("o1", "W1", "2025-01-31 23:30", "2025-02-01 00:30", 10)]
+    assert context(dataset(orders=late)).date_to == date(2025, 2, 28)
+    at_midnight = [("o1", "W1", "2025-01-31 23:30", "2025-02-01 00:00", 10)]
+    assert context(dataset(orders=at_midnight)).date_to == date(2025, 1, 31)

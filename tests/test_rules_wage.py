@@ -98,6 +98,36 @@ def test_day_period():
     assert _mw(ds) == [("W1", "2025-02-01", "2025-02-28", 600)]
 
 
+def test_an_order_across_the_ranges_edges_brings_its_share_of_each_day():
+    """One order 2025-03-31 23:00 → 2025-04-01 01:00 paid 20.05: 1 h on each day; April gets
+    10.025 → 10.03 (half-up), March the rest, 10.02. The default range reaches the day the
+    order ends: March owes 23 − 10.02 = 12.98, April 23 − 10.03 = 12.97. With --from
+    2025-04-01 the order, accepted the day before, still brings April its share."""
+    ds = dataset(
+        workers=ROSTER, orders=[("o1", "W1", "2025-03-31 23:00", "2025-04-01 01:00", "20.05")]
+    )
+    march = ("W1", "2025-03-01", "2025-03-31", 1298)
+    april = ("W1", "2025-04-01", "2025-04-30", 1297)
+    assert _mw(ds) == [march, april]
+    assert _mw(ds, date_from=date(2025, 4, 1), date_to=date(2025, 4, 30)) == [april]
+    assert _mw(ds, date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)) == [march]
+
+
+def test_range_from_a_day_holds_the_tail_of_the_order_before_it():
+    """--from 2025-03-10: the order of 03-09 23:00 → 03-10 01:00 paid 40.00 gives 03-10 1 h
+    and 20.00; with o2 (03-10 10:00–14:00, 80.00) the range has 5 h and 100.00 against
+    5 × 23 = 115.00: 15.00 owed (counting o2 alone would say 92 − 80 = 12.00)."""
+    ds = dataset(
+        workers=ROSTER,
+        orders=[
+            ("o1", "W1", "2025-03-09 23:00", "2025-03-10 01:00", 40),
+            ("o2", "W1", "2025-03-10 10:00", "2025-03-10 14:00", 80),
+        ],
+    )
+    range_ = {"date_from": date(2025, 3, 10), "date_to": date(2025, 3, 20)}
+    assert _mw(ds, **range_) == [("W1", "2025-03-10", "2025-03-20", 1500)]
+
+
 def test_class_2_county_and_district_fallbacks():
     order = ("2025-02-10 10:00", "2025-02-10 15:00", 105)  # 5 h for 105.00
     ds = dataset(

@@ -45,7 +45,8 @@ class AuditContext:
     - `settings`, `pack` (the rule pack with the config's [params] applied).
     - `date_from`, `date_to`: the audit range: --from/--to, by default the whole periods
       (--period: day, ISO week, calendar month) that hold the data (orders, shifts, payouts).
-    - `orders`: clean canonical orders accepted in the range, plus `date` (the accepted day);
+    - `orders`: clean canonical orders with time in the range (accepted in it, or before
+      --from and running into it), plus `date` (the accepted day);
       `platform` filled from settings.platform else "unknown"; `allowance`, `cost`, `tip`
       null → 0.
     - `shifts`, `payouts`, `weather`: canonical frames (shifts overlapping the range); an empty
@@ -149,7 +150,7 @@ class AuditContext:
             worktime.split_money(
                 self.orders.with_columns(accepted_pay="pay"), MONEY, ("accepted_pay",)
             )
-            .filter(pl.col("date") <= self.date_to)
+            .filter(pl.col("date").is_between(self.date_from, self.date_to))
             .group_by("worker_id", "date")
             .agg(
                 **{f"{m}_fen": pl.col(m).sum() for m in (*MONEY, "accepted_pay")},
@@ -228,7 +229,9 @@ class AuditContext:
         min_break = (minutes * 60).round().cast(pl.Int64)
         found = worktime.merged_and_stretches(orders, counted, min_break)
         merged, stretches, members = pl.collect_all(found)
-        return WorkingTime(merged.lazy(), stretches.lazy(), members.to_series(), table)
+        # a stretch belongs to the day it starts: one from the day before --from is not ours
+        stretches = stretches.lazy().filter(pl.col("date") >= self.date_from)
+        return WorkingTime(merged.lazy(), stretches, members.to_series(), table)
 
 
 def audit_range(span: tuple, asked: tuple, period: str) -> tuple[date, date]:
@@ -240,15 +243,34 @@ def audit_range(span: tuple, asked: tuple, period: str) -> tuple[date, date]:
     return asked[0] or start, asked[1] or end
 
 
-# The columns whose days make the data's span, per table (data_days).
-DAY_COLUMNS = {"orders": ("accepted_at",), "shifts": ("start",)}
-DAY_COLUMNS |= {"payouts": ("period_start", "period_end")}
+def last_day(start: str, end: str) -> pl.Expr:
+    """The last day an interval [start, end) has time on (an order or a shift crossing
+    midnight reaches into the next day; one ending at 00:00 does not; an empty one has its
+    start day)."""
+    return pl.max_horizontal(pl.col(start).dt.date(), (pl.col(end) - _US).dt.date())
+
+
+# The first and last day of each row, per table: the data's span is theirs (data_days).
+DAY_SPANS = {
+    "orders": (pl.col("accepted_at").dt.date(), last_day("accepted_at", "completed_at")),
+    "shifts": (pl.col("start").dt.date(), last_day("start", "end")),
+    "payouts": (pl.col("period_start"), pl.col("period_end")),
+}
+
+
+def spans_of(frame: pl.LazyFrame, table: str) -> pl.LazyFrame:
+    """The first and last day (`first`, `last`) of each row of a table (DAY_SPANS); none for
+    a table without days (workers, weather)."""
+    if table not in DAY_SPANS:
+        return pl.LazyFrame(schema={"first": pl.Date, "last": pl.Date})
+    first, last = DAY_SPANS[table]
+    return frame.select(first=first.cast(pl.Date), last=last.cast(pl.Date))
 
 
 def days_of(frame: pl.LazyFrame, table: str) -> pl.LazyFrame:
-    """The days (`d`) of a table's rows in its DAY_COLUMNS."""
-    days = [frame.select(d=pl.col(c).cast(pl.Date)) for c in DAY_COLUMNS.get(table, ())]
-    return pl.concat([pl.LazyFrame(schema={"d": pl.Date}), *days])
+    """The first and last days (`d`) of a table's rows (DAY_SPANS)."""
+    spans = spans_of(frame, table)
+    return pl.concat([spans.select(d="first"), spans.select(d="last")])
 
 
 def plausible_days(frame: pl.LazyFrame, table: str) -> pl.LazyFrame:
@@ -275,9 +297,9 @@ def overall_span(spans: list[tuple]) -> tuple[date | None, date | None]:
 
 
 def data_days(dataset: Dataset) -> tuple[date | None, date | None]:
-    """First and last day of the data: accepted days of orders, start days of shifts and the
+    """First and last day of the data: the days the orders' and shifts' time falls on and the
     payout periods; None when there is none."""
-    return first_and_last([days_of(table_frame(dataset, t), t) for t in DAY_COLUMNS])
+    return first_and_last([days_of(table_frame(dataset, t), t) for t in DAY_SPANS])
 
 
 def whole_periods(first: date, last: date, period: str) -> tuple[date, date]:
@@ -293,7 +315,9 @@ def _orders(dataset: Dataset, settings: Settings, start: date, end: date) -> pl.
     return (
         table_frame(dataset, "orders")
         .with_columns(date=pl.col("accepted_at").dt.date())
-        .filter(pl.col("date").is_between(start, end))
+        # every order with time in the range: one accepted the day before --from that runs
+        # past midnight brings its share of that day (§ the midnight split)
+        .filter((pl.col("date") <= end) & (last_day("accepted_at", "completed_at") >= start))
         .with_columns(
             pl.col("platform").fill_null(settings.platform or "unknown"),
             pl.col(*MONEY[1:]).fill_null(0),

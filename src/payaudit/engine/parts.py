@@ -18,7 +18,7 @@ import polars as pl
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset, Digest
-from payaudit.engine.context import audit_range, data_days, overall_span
+from payaudit.engine.context import DAY_SPANS, audit_range, data_days, overall_span, spans_of
 from payaudit.engine.findings import SORT_KEYS
 from payaudit.engine.inputs import table_frame
 from payaudit.engine.result import AuditResult
@@ -168,16 +168,7 @@ def holds_data(dataset: Dataset, start: date | None, end: date | None) -> bool:
     when neither is given: the range is then the data's own)."""
     if start is None and end is None:
         return True
-    orders = table_frame(dataset, "orders").select(pl.col("accepted_at").dt.date())
-    spans = pl.concat(
-        [
-            orders.select(first="accepted_at", last="accepted_at"),
-            table_frame(dataset, "shifts").select(
-                first=pl.col("start").dt.date(), last=pl.col("end").dt.date()
-            ),
-            table_frame(dataset, "payouts").select(first="period_start", last="period_end"),
-        ]
-    )
+    spans = pl.concat([spans_of(table_frame(dataset, t), t) for t in DAY_SPANS])
     inside = pl.lit(True)
     if start is not None:
         inside &= pl.col("last") >= start

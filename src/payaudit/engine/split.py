@@ -20,7 +20,7 @@ import polars as pl
 from payaudit.config import Settings
 from payaudit.contracts import contract
 from payaudit.dataset import Dataset, Digest
-from payaudit.engine.context import DAY_COLUMNS, first_and_last, plausible_days
+from payaudit.engine.context import DAY_SPANS, first_and_last, plausible_days
 from payaudit.io import assemble, canonical, read_table
 from payaudit.io.text import hashing
 from payaudit.schema import REPEAT, repeated_hashes
@@ -166,7 +166,7 @@ class Split:
 
     def plausible_span(self) -> tuple[date | None, date | None]:
         """First and last day of the rows of every part that validation could keep."""
-        tables = [t for t in DAY_COLUMNS if t in self.empty and self._files(t, "*")]
+        tables = [t for t in DAY_SPANS if t in self.empty and self._files(t, "*")]
         return first_and_last([plausible_days(self._scan(t), t) for t in tables])
 
 
