@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from helpers import dataset, findings
@@ -57,6 +58,39 @@ def test_stretch_across_midnight_belongs_to_its_first_day():
     # 21:00–01:30 = 4.5 h, dated 2025-01-06.
     [f] = _ft("FT001", orders)
     assert f["period_start"].isoformat() == "2025-01-06" and f["observed"] == 4.5
+
+
+def test_a_stretch_starting_before_the_range_is_not_the_ranges():
+    """o1 2025-01-06 21:00 → 01-07 00:10 and o2 00:15 → 04:30 (gap 5 min): one stretch of
+    7.5 h that belongs to 01-06. With --from 2025-01-07 nothing is reported: o2 alone
+    (4.25 h) is no stretch of 01-07."""
+    orders = [
+        ("o1", "W1", "2025-01-06 21:00", "2025-01-07 00:10", 50),
+        ("o2", "W1", "2025-01-07 00:15", "2025-01-07 04:30", 50),
+    ]
+    ds = dataset(orders=orders)
+    to = date(2025, 1, 31)
+    assert findings(ds, "FT001", date_from=date(2025, 1, 7), date_to=to) == []
+    [f] = findings(ds, "FT001", date_from=date(2025, 1, 6), date_to=to)
+    assert f["period_start"] == date(2025, 1, 6) and f["observed"] == 7.5
+
+
+def test_two_long_stretches_in_a_day_are_one_finding():
+    """06:00–11:00 (5 h), a 30-min break, 11:30–16:00 (4.5 h): two stretches over 4 h on
+    2025-03-03, one finding (one id) observing the longer, listing both."""
+    orders = [
+        ("o1", "W1", "2025-03-03 06:00", "2025-03-03 11:00", 50),
+        ("o2", "W1", "2025-03-03 11:30", "2025-03-03 16:00", 50),
+    ]
+    [f] = _ft("FT001", orders)
+    assert (f["period_start"].isoformat(), f["observed"]) == ("2025-03-03", 5.0)
+    found = json.loads(f["evidence"])
+    assert (found["start"], found["end"], found["order_ids"]) == (
+        "2025-03-03 06:00:00",
+        "2025-03-03 11:00:00",
+        ["o1"],
+    )
+    assert found["stretches"] == ["06:00–11:00 (5.0 h)", "11:30–16:00 (4.5 h)"]
 
 
 def test_ft001_covers_employees_and_not_independents():

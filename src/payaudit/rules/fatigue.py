@@ -26,6 +26,9 @@ class ContinuousWork(Rule):
     A stretch is a run of orders in which every gap is shorter than `min_break_minutes` (20):
     a gap of exactly 20 minutes is a break. It lasts from its first start to its last end and
     belongs to the day on which it starts (docs/semantics.md). Exactly 4 h is within the limit.
+    One finding per worker and day: the longest stretch is observed (its start, end and
+    orders in the evidence), every stretch of the day over the limit is listed in
+    `stretches`, so that the finding's id (rule, worker, day) names one finding.
     """
 
     code = "FT001"
@@ -49,15 +52,29 @@ class ContinuousWork(Rule):
         found = ctx.pack.asof(
             ctx.for_categories(ctx.stretches, self.categories), "max_continuous_hours", out="limit"
         ).filter(pl.col("seconds") > _limit_seconds(pl.col("limit")))
-        return ctx.with_stretch_orders(found).select(
+        hours = (pl.col("seconds") / 3600).round(2)
+        span = pl.format("{}–{} ({} h)", pl.col("start").dt.strftime("%H:%M"),
+                         pl.col("end").dt.strftime("%H:%M"), hours)  # fmt: skip
+        longest = pl.struct("start", "end", "order_ids", "seconds", "limit").sort_by(
+            "seconds", "start", descending=[True, False]
+        )
+        days = (
+            ctx.with_stretch_orders(found)
+            .group_by("worker_id", "date")
+            .agg(longest=longest.first(), stretches=span.sort_by("start"))
+            .unnest("longest")
+        )
+        return days.select(
             "worker_id",
             period_start="date",
             period_end="date",
-            observed=(pl.col("seconds") / 3600).round(2),
+            observed=hours,
             threshold="limit",
             unit=pl.lit(self.unit),
             shortfall_fen=pl.lit(0),
-            evidence=evidence(date="date", start="start", end="end", order_ids="order_ids"),
+            evidence=evidence(
+                date="date", start="start", end="end", order_ids="order_ids", stretches="stretches"
+            ),
             basis=pl.lit(self.basis),
         )
 
