@@ -49,3 +49,14 @@ def test_loader_stages_read_money_as_the_full_parser_does(cases) -> None:
             frame = frame.with_columns(stage)
         staged = frame.collect()["_value_pay"].to_list()
         assert staged == full["pay"].to_list(), (cells, first)
+
+
+def test_money_that_reads_two_ways_is_unreadable():
+    """A comma is a thousands separator only in groups of three: 1.234,50 (a decimal comma)
+    and 12,5 would read as 1.23 and 125.00, so they, 1,23,4.5 and digits other than 0-9
+    (full-width １２.５, which Polars' \\d matches but no cast reads) are null: D002."""
+    cells = ["1,234.50", "-1,234", "1,234,567.891", "1.234,50", "12,5", "1,23,4.5", "１２.５", "١٢"]
+    parsed = pl.DataFrame({"cell": cells}).select(
+        fen=money(money_text(pl.col("cell"), pl.String), pl.String)
+    )
+    assert parsed["fen"].to_list() == [123450, -123400, 123456789, None, None, None, None, None]

@@ -22,9 +22,13 @@ TIME = pl.Datetime("us")
 _NAIVE = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M")
 _OFFSET = ("%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
 # 2025/1/6, 2025.01.06, 2025年1月6日 (with T or space before a time) → 2025-1-6 + space.
-_DATE_PART = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T ]?\s*"
-_MONEY = r"^([+-])?(\d{1,15})?(?:\.(\d+))?$"
-_MONEY_NOISE = r"[,\s¥￥元]|RMB|CNY|人民币"
+_DATE_PART = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?\s*[T ]?\s*"
+# [0-9], not \d: Polars' \d matches any Unicode digit (full-width １２), which no cast reads
+_MONEY = r"^([+-])?([0-9]{1,15})?(?:\.([0-9]+))?$"
+_MONEY_NOISE = r"[\s¥￥元]|RMB|CNY|人民币"
+# Commas are read only as thousands separators in groups of three: 1.234,50 or 12,5 (a
+# decimal comma) would otherwise read as 1.2345 or 125, so they stay and are unreadable.
+_GROUPED = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$"
 _TRUE = ("true", "yes", "y", "t", "1", "是", "有", "真")
 _FALSE = ("false", "no", "n", "f", "0", "否", "无", "假")
 _BOOLS = dict.fromkeys(_TRUE, True) | dict.fromkeys(_FALSE, False)
@@ -86,10 +90,10 @@ def time(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         s.str.to_date("%Y-%m-%d", strict=False, cache=False).cast(TIME),
         # Compact forms only at their exact length: a 13-digit epoch in milliseconds would
         # otherwise read as a date-time of the year 1741.
-        pl.when(s.str.contains(r"^\d{14}$")).then(
+        pl.when(s.str.contains(r"^[0-9]{14}$")).then(
             s.str.to_datetime("%Y%m%d%H%M%S", time_unit="us", strict=False, cache=False)
         ),
-        pl.when(s.str.contains(r"^\d{8}$")).then(
+        pl.when(s.str.contains(r"^[0-9]{8}$")).then(
             s.str.to_date("%Y%m%d", strict=False, cache=False).cast(TIME)
         ),
         _from_number(s.cast(pl.Float64, strict=False)),
@@ -109,7 +113,9 @@ def money_text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """Money text without thousands separators, currency signs or spaces, computed once."""
     if dtype.is_integer() or _exact_decimal(dtype):
         return raw
-    return text(raw, dtype).str.replace_all(_MONEY_NOISE, "")
+    s = text(raw, dtype).str.replace_all(_MONEY_NOISE, "")
+    ungrouped = s.str.replace_all(",", "", literal=True)
+    return pl.when(s.str.contains(_GROUPED)).then(ungrouped).otherwise(s)
 
 
 def money(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -162,7 +168,7 @@ FAST_PASSES = 2
 
 # At most 13 digits before the point: fen then stay below 10^15 < 2^53, where a double parsed
 # from the text and scaled by 100 lies within a quarter of the integer, so rounding is exact.
-_PLAIN_MONEY = r"^[+-]?\d{1,13}(?:\.\d{1,2})?$"
+_PLAIN_MONEY = r"^[+-]?[0-9]{1,13}(?:\.[0-9]{1,2})?$"
 
 
 def _plain_money(s: pl.Expr) -> pl.Expr:
