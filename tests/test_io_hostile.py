@@ -171,6 +171,22 @@ def test_bytes_in_no_encoding_reject_their_row_only(tmp_path: Path) -> None:
     assert ds.frame("orders").get_column("worker_id").to_list() == ["骑手一", "骑手二"]
 
 
+def test_a_bad_byte_in_a_gbk_export_marks_its_cell_only(tmp_path: Path) -> None:
+    """A GBK export whose third row has one byte in no encoding in its optional platform
+    cell: the row stays (D016 on platform), its worker id and district read as written."""
+    header = HEADER + ",platform,district"
+    first = "A1,骑手甲,2025-01-06 09:00,2025-01-06 10:00,30,饿了么,渝中区"
+    second = "A2,骑手丙,2025-01-06 11:00,2025-01-06 12:00,30,饿了{},渝中区"
+    lines = [header.encode("gbk"), first.encode("gbk"), second.encode("gbk")]
+    lines[2] = lines[2].replace(b"{}", b"\xff")
+    _orders(tmp_path, data=b"\n".join([*lines, b""]))
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert _issues(ds) == [("D016", 3, "platform", "饿了\ufffd")]
+    orders = ds.frame("orders")
+    assert orders.get_column("worker_id").to_list() == ["骑手甲", "骑手丙"]
+    assert orders.get_column("district").to_list() == ["渝中区", "渝中区"]
+
+
 def test_u_fffd_is_found_in_the_cells_that_hold_it_whatever_the_column(tmp_path: Path) -> None:
     """U+FFFD in a required text column rejects its row (D015); in an optional one it warns
     (D016) and the row stays; a column without one raises nothing."""

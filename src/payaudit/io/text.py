@@ -162,7 +162,10 @@ def _line(line: bytes) -> str:
     for encoding in ("utf-8", "gb18030"):
         with contextlib.suppress(UnicodeDecodeError):
             return line.decode(encoding)
-    return line.decode("utf-8", "replace")
+    # a byte in neither: the reading with fewer U+FFFD, so that one bad byte in a GBK row
+    # marks its own cell and leaves the row's other Chinese cells readable
+    readings = (line.decode(encoding, "replace") for encoding in ("utf-8", "gb18030"))
+    return min(readings, key=lambda text: text.count(FFFD))
 
 
 def _transcode(source: BinaryIO, head: bytes, target: Path) -> None:
