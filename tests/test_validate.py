@@ -226,3 +226,19 @@ def test_repeated_hashes_are_the_values_seen_more_than_once(values: list[int]) -
     found = repeated_hashes(hashes)
     assert sorted(found.to_list()) == sorted(repeated)
     assert found.dtype == pl.UInt64 and found.name == "h"
+
+
+def test_net_pay_below_zero_is_a_record_gross_below_zero_is_not(tmp_path: Path) -> None:
+    """Deductions over gross leave net below zero: the payout stays (its deposit is owed
+    back); a negative gross is out of range (D003)."""
+    write(tmp_path / "orders.csv", HEADER + GOOD.format(n=1))
+    write(
+        tmp_path / "payouts.csv",
+        "payout_id,worker_id,period_start,period_end,gross,net,deposit\n"
+        "p1,W1,2025-01-01,2025-01-31,100,-205,300\n"
+        "p2,W1,2025-02-01,2025-02-28,-1,0,0\n",
+    )
+    ds = load_dataset([tmp_path], {}, Settings())
+    issues = ds.issues.select("code", "table", "row", "column").rows()
+    assert issues == [("D003", "payouts", 3, "gross")]
+    assert ds.frame("payouts").select("payout_id", "net").rows() == [("p1", -20500)]

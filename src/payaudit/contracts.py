@@ -26,6 +26,7 @@ class Column:
     not_before: str | None = None  # an earlier time/date column this one may not precede
     min: float | None = None
     max: float | None = None
+    signed: bool = False  # money that may be below zero (net pay after deductions)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ def _checks(col: Column) -> str:
         notes.append("unique")
     if col.not_before:
         notes.append(f"not before `{col.not_before}`")
+    if col.type == "money":
+        notes.append("may be below 0 (deductions over gross)" if col.signed else "≥ 0")
     if col.min is not None:
         notes.append(f"≥ {shown(col.min)}")
     if col.max is not None:

@@ -147,7 +147,7 @@ def model(table: str, proven_unique: frozenset[str] = frozenset()) -> pa.DataFra
 def _checks(c: Column) -> list[pa.Check]:
     pa = pandera()
     if c.type == "money":
-        return [pa.Check.ge(0)]
+        return [] if c.signed else [pa.Check.ge(0)]
     if c.type == "date":
         return [pa.Check.ge(FIRST_DAY), pa.Check.le(LAST_DAY)]
     if c.type == "time":
@@ -159,7 +159,7 @@ def _checks(c: Column) -> list[pa.Check]:
 def _range(c: Column) -> str:
     """The allowed range in symbols, the same in every language."""
     if c.type == "money":
-        return "≥ 0"
+        return "any amount" if c.signed else "≥ 0"
     if c.type in ("time", "date"):
         return f"{FIRST_DAY} – {LAST_DAY}"
     bounds = (("≥", c.min), ("≤", c.max))
