@@ -104,6 +104,26 @@ def test_paid_less_than_the_orders_earned():
     assert _found("PY003", pays, orders) == [("P1", 550.5, 5050)]
 
 
+def test_a_period_paid_in_two_parts_is_judged_on_its_whole_pay():
+    """P1's January is paid in two parts: p1 gross 100.00 (deposit 50, fee 1, paid 02-05)
+    and p2 gross 0 (deposit 30, fee 2, paid 03-10). Orders earned 100.00 = 100 + 0: no
+    PY003 (p2 alone would claim 100.00). One finding per rule and period: deposit 80.00,
+    fee 3.00; paid when the last part was, 03-10, 8 days after 03-02 (01-31 + 30)."""
+    orders = [("o1", "P1", "2025-01-06 10:00", "2025-01-06 11:00", 100)]
+    pays = [
+        _payout("P1", gross=100, payout_id="p1", deposit=50, injury_insurance_fee=1,
+                paid_at="2025-02-05 10:00"),
+        _payout("P1", gross=0, payout_id="p2", deposit=30, injury_insurance_fee=2,
+                paid_at="2025-03-10 10:00"),
+    ]  # fmt: skip
+    assert _found("PY003", pays, orders) == []
+    assert _found("PY004", pays, orders) == [("P1", 80.0, 8000)]
+    assert _found("PY005", pays, orders) == [("P1", 3.0, 300)]
+    [late] = findings(dataset(workers=ROSTER, payouts=pays, orders=orders), "PY001")
+    assert late["observed"] == 8.0
+    assert json.loads(late["evidence"])["payout_ids"] == ["p1", "p2"]
+
+
 def test_deposit_and_insurance_premium_are_owed_back_whole():
     pays = [
         _payout("E1", deposit=200, injury_insurance_fee="7.50"),

@@ -18,12 +18,35 @@ PAID = ("employee", "platform_managed")
 WAGE_BASIS = "《工资支付暂行规定》（劳部发〔1994〕489号）"
 
 
+_PERIOD = ["worker_id", "period_start", "period_end"]
+
+
+def _one_per_period(pays: pl.LazyFrame) -> pl.LazyFrame:
+    """The payouts of one worker for one period as one: a period paid in parts (a supplement,
+    a separate overtime payout) is judged on its whole pay, and gives one finding per rule
+    (its id names rule, worker and period). Amounts add up; paid when the last part was paid
+    (unpaid while any part is); due on the earliest due date; days_worked the largest stated;
+    the rest (payout_id, source row) that of the first part, and `payout_ids` lists them all."""
+    first = pl.all().exclude(*_PERIOD, *MONEY, "paid_at", "due_date", "days_worked")
+    return pays.group_by(_PERIOD).agg(
+        first.sort_by("_payout").first(),
+        pl.col(MONEY).sum(),
+        paid_at=pl.when(pl.col("paid_at").is_null().any()).then(None).otherwise(
+            pl.col("paid_at").max()
+        ),
+        due_date=pl.col("due_date").min(),
+        days_worked=pl.col("days_worked").max(),
+        payout_ids=pl.col("payout_id").sort_by("_payout"),
+    )
+
+
 def payouts(ctx: AuditContext, categories: tuple[str, ...]) -> pl.LazyFrame:
     """The payouts of workers in `categories` whose period overlaps the audited range (by
-    default the range covers every payout), an amount left empty counting as 0 (nothing of
-    that kind on the payslip), each with a key `_payout`, the worker's part_time (unknown →
-    full-time), hours_system and monthly_wage, and `eligible`: gross − overtime_pay −
-    allowances, the pay that counts toward the minimum."""
+    default the range covers every payout), one per worker and period (_one_per_period), an
+    amount left empty counting as 0 (nothing of that kind on the payslip), each with a key
+    `_payout`, the worker's part_time (unknown → full-time), hours_system and monthly_wage,
+    and `eligible`: gross − overtime_pay − allowances, the pay that counts toward the
+    minimum."""
     worker = ctx.workers.select(
         "worker_id", "hours_system", "monthly_wage", pl.col("part_time").fill_null(False)
     )
@@ -31,10 +54,13 @@ def payouts(ctx: AuditContext, categories: tuple[str, ...]) -> pl.LazyFrame:
     # The key is numbered on the payouts table itself, before any join: a join need not keep
     # row order, and a rule may evaluate this frame twice, so numbering after it could pair
     # one payout's figures with another's.
-    return (
+    pays = (
         ctx.for_categories(ctx.payouts.with_row_index("_payout"), categories)
         .filter(overlaps)
         .with_columns(pl.col(MONEY).fill_null(0))
+    )
+    return (
+        _one_per_period(pays)
         .with_columns(eligible=pl.col("gross") - pl.col("overtime_pay") - pl.col("allowances"))
         .join(worker, on="worker_id", how="left")
     )
@@ -81,10 +107,12 @@ def payout_findings(
     shortfall: pl.Expr | int = 0,
     **more: pl.Expr | str,
 ) -> pl.LazyFrame:
-    """One finding per payout row, with the payout id and its source row as evidence."""
+    """One finding per payout period, with its payout id (the first part's), source row and
+    every part's id (`payout_ids`) as evidence."""
     return select_findings(
-        rule, found, observed, threshold, shortfall, payout_id="payout_id", row="_row", **more
-    )
+        rule, found, observed, threshold, shortfall, payout_id="payout_id", row="_row",
+        payout_ids="payout_ids", **more,
+    )  # fmt: skip
 
 
 @register
