@@ -242,3 +242,17 @@ def test_net_pay_below_zero_is_a_record_gross_below_zero_is_not(tmp_path: Path) 
     issues = ds.issues.select("code", "table", "row", "column").rows()
     assert issues == [("D003", "payouts", 3, "gross")]
     assert ds.frame("payouts").select("payout_id", "net").rows() == [("p1", -20500)]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("orders.xlsx", "Excel"), ("orders.parquet", "Parquet")]
+)
+def test_a_file_named_as_a_binary_format_that_is_not_one_says_so(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    (tmp_path / name).write_bytes(b"order_id,worker_id\n")
+    result = runner.invoke(app, ["validate", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert f"is not a valid {kind} file, though its name says it is." in " ".join(
+        result.output.split()
+    )

@@ -28,6 +28,8 @@ TEXT_KINDS = {
 }  # fmt: skip
 EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (zip), .xls (OLE)
 PARQUET_MAGIC = b"PAR1"
+_BINARY_KINDS = {".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".parquet": "Parquet",
+                 ".pq": "Parquet"}  # fmt: skip
 SUFFIXES = (*TEXT_KINDS, ".xlsx", ".xlsm", ".xls", ".parquet", ".pq", ".gz")
 TITLE_ROWS = 50  # rows of a sheet searched for its header, below title rows and notes
 CELL = 1 << 30  # the longest cell read while looking for the header (csv's default: 128 KiB)
@@ -186,6 +188,9 @@ def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_heade
         frame = pl.scan_parquet(path)
     else:
         kind = _text_kind(path)
+        named = _BINARY_KINDS.get(path.suffix.lower())
+        if kind is None and named:  # named as a workbook or Parquet, but its bytes are not one
+            raise InputError(f"{path} is not a valid {named} file, though its name says it is.")
         if kind is None:
             what = "gzip-compressed data" if magic.startswith(GZIP_MAGIC) else "a known format"
             raise InputError(
