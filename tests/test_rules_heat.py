@@ -77,3 +77,23 @@ def test_employee_overtime_at_35_to_37_degrees():
     assert json.loads(findings(ds, "HT003")[0]["evidence"])["overtime_hours"] == 2.0
     # Exactly 8 h on a 36 °C working day is no overtime.
     assert _found("HT003", [_work("E1", "2025-08-22", "08:00", "16:00")]) == []
+
+
+def test_a_forecast_for_the_whole_city_by_name_is_city_wide(tmp_path):
+    """A weather row naming 重庆市 (or 全市) is the city-wide forecast: 41 °C on 2025-08-25
+    is an HT001 for P1 in 渝中区, and the name is no unknown district (no D007)."""
+    from payaudit.config import Settings
+    from payaudit.io import load_dataset
+
+    (tmp_path / "orders.csv").write_text(
+        "order_id,worker_id,accepted_at,completed_at,pay\n"
+        "o1,P1,2025-08-25 08:00,2025-08-25 09:00,50\no2,P1,2025-08-26 08:00,2025-08-26 09:00,50\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "weather.csv").write_text(
+        "date,district,max_temp_c\n2025-08-25,重庆市,41\n2025-08-26,全市,40\n", encoding="utf-8"
+    )
+    ds = load_dataset([tmp_path], {}, Settings(district="渝中区"))
+    assert ds.issues.filter(table="weather").height == 0
+    days = [(f["period_start"].isoformat(), f["observed"]) for f in findings(ds, "HT001")]
+    assert days == [("2025-08-25", 41.0), ("2025-08-26", 40.0)]

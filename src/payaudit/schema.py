@@ -16,7 +16,7 @@ import polars as pl
 from payaudit.contracts import Column, contract
 from payaudit.dataset import ISSUE_SCHEMA
 from payaudit.pandera_import import pandera, unused_hidden
-from payaudit.rulepack import canonical_district_expr
+from payaudit.rulepack import canonical_district_expr, is_city_expr
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -269,7 +269,10 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
                                                                 pl.col(earlier)))  # fmt: skip
             hits.append(_hits(frame, "D005", c, pl.col(c.name) < pl.col(earlier), detail))
         if c.type == "district":
-            hits.append(_hits(frame, "D007", c, pl.col(c.name).is_in(_unknown(frame[c.name]))))
+            unknown = pl.col(c.name).is_in(_unknown(frame[c.name]))
+            if table == "weather":  # a forecast may be the whole city's
+                unknown &= ~is_city_expr(c.name)
+            hits.append(_hits(frame, "D007", c, unknown))
         if spoiled.get(c.name):
             code = "D015" if c.required else "D016"
             # its UTF-8 bytes: a byte search is twice as fast as a string one

@@ -61,6 +61,12 @@ def canonical_district(name: str | None) -> str | None:
     return load_areas(DEFAULT_JURISDICTION).canonical(name)
 
 
+def is_city_expr(column: pl.Expr | str) -> pl.Expr:
+    """Whether each value names the whole city, not a district (a city-wide forecast)."""
+    column = pl.col(column) if isinstance(column, str) else column
+    return load_areas(DEFAULT_JURISDICTION).is_city_expr(column)
+
+
 def canonical_district_expr(column: pl.Expr | str) -> pl.Expr:
     """The same for a whole column: canonical names, null when unknown."""
     column = pl.col(column) if isinstance(column, str) else column

@@ -38,6 +38,11 @@ class AreaEpoch:
 class Areas:
     aliases: dict[str, str]  # lower-cased name variant → canonical name
     epochs: tuple[AreaEpoch, ...]  # ascending by effective_from
+    city: tuple[str, ...] = ()  # lower-cased names of the whole city
+
+    def is_city_expr(self, column: pl.Expr) -> pl.Expr:
+        """Whether each value names the whole city (重庆市, 全市) rather than a district."""
+        return column.cast(pl.String).str.strip_chars().str.to_lowercase().is_in(self.city)
 
     def canonical_expr(self, column: pl.Expr) -> pl.Expr:
         """Canonical district name of each value, null when unknown."""
@@ -90,4 +95,4 @@ def load_areas(jurisdiction: str) -> Areas:
         )
         for e in raw["classes"]
     )
-    return Areas(aliases, epochs)
+    return Areas(aliases, epochs, tuple(name.lower() for name in raw.get("city", ())))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from payaudit.engine.context import AuditContext, evidence
-from payaudit.rulepack import canonical_district_expr
+from payaudit.rulepack import canonical_district_expr, is_city_expr
 from payaudit.rules.base import Rule, register
 from payaudit.rules.overtime import employee_days, hours, scaled
 
@@ -16,14 +16,18 @@ _BASIS = "《防暑降温措施管理办法》（安监总安健〔2012〕89号�
 _DOC = """
 
     The day's temperature is the weather row of the worker's district (roster, else the most
-    frequent order district) for that date, else the city-wide row (district empty); several
-    rows for one place and date: the highest. A day without weather is never a finding."""
+    frequent order district) for that date, else the city-wide row (district empty, or a name
+    of the whole city: 重庆市, 全市); several rows for one place and date: the highest. A day
+    without weather is never a finding."""
 
 
 def temperatures(ctx: AuditContext, days: pl.LazyFrame) -> pl.LazyFrame:
     """`days` (worker_id, date, …) with `temp`, the day's forecast maximum where the worker
     works; days without a temperature are dropped."""
     weather = ctx.weather.filter(pl.col("date").is_between(ctx.date_from, ctx.date_to))
+    weather = weather.with_columns(  # 重庆市 or 全市 is the city-wide forecast
+        district=pl.when(~is_city_expr("district")).then("district")
+    )
     local = (
         weather.filter(pl.col("district").is_not_null())
         .group_by("date", district=canonical_district_expr("district"))
