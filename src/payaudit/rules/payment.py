@@ -31,9 +31,9 @@ def _one_per_period(pays: pl.LazyFrame) -> pl.LazyFrame:
     return pays.group_by(_PERIOD).agg(
         first.sort_by("_payout").first(),
         pl.col(MONEY).sum(),
-        paid_at=pl.when(pl.col("paid_at").is_null().any()).then(None).otherwise(
-            pl.col("paid_at").max()
-        ),
+        paid_at=pl.when(pl.col("paid_at").is_null().any())
+        .then(None)
+        .otherwise(pl.col("paid_at").max()),
         due_date=pl.col("due_date").min(),
         days_worked=pl.col("days_worked").max(),
         payout_ids=pl.col("payout_id").sort_by("_payout"),
