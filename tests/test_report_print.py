@@ -227,6 +227,16 @@ def test_statements_in_english_on_request(tmp_path, sample):
     assert "Wrote 5 worker statements" in cli.output
 
 
+def test_redacted_statements_name_workers_as_the_report_does(tmp_path, sample):
+    """--redact: one worker has one pseudonym in every output of a run, statements too."""
+    folder, report = tmp_path / "statements", tmp_path / "report.json"
+    args = ["check", str(sample), "--redact", "-f", "json", "-o", str(report), "-q"]
+    CliRunner().invoke(app, [*args, "--statements", str(folder)], env=ENV)
+    named = {f["worker_id"] for f in json.loads(report.read_text("utf-8"))["findings"]}
+    pages = {page.stem for page in folder.glob("*.html")}
+    assert len(pages) == 5 and pages <= named and all(p.startswith("P-") for p in pages)
+
+
 @needs_chromium
 @pytest.mark.skipif(
     not shutil.which("fc-list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -64,6 +65,11 @@ class AuditResult:
     manifest: dict = field(default_factory=dict)  # generated_at, jurisdiction, command line…
     # The baseline's findings this run no longer has (BASELINE_SCHEMA); empty without a baseline.
     resolved: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BASELINE_SCHEMA))
+    # The key of this run's --redact pseudonyms: every report of the run (statements too)
+    # names a worker alike, and no other run can link them.
+    pseudonym_key: bytes = field(
+        default_factory=lambda: secrets.token_bytes(32), repr=False, compare=False
+    )
 
     def exit_code(self, fail_on: str) -> int:
         """0 when no finding that counts (neither known to the baseline nor waived) and no data

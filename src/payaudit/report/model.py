@@ -107,7 +107,7 @@ def prepare(
             .drop_nulls()
             .to_list()
         )
-    r = Redactor(result.dataset, ids, redact)
+    r = Redactor(result.dataset, ids, redact, result.pseudonym_key)
     findings = result.findings.with_columns(r.worker_id(), r.json("evidence"))  # not the basis
     written = None if redact else result.settings.lang or "en"  # as run_audit renders them
     findings = _with_messages(findings, lang, r.text, written).with_columns(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 
 import polars as pl
 
@@ -18,9 +17,11 @@ MASK = "***"
 
 
 class Redactor:
-    def __init__(self, dataset: Dataset, worker_ids: list[str], pseudonymise: bool) -> None:
+    def __init__(
+        self, dataset: Dataset, worker_ids: list[str], pseudonymise: bool, key: bytes
+    ) -> None:
         self.pseudonymise = pseudonymise
-        self._key = secrets.token_bytes(32)
+        self._key = key  # the run's (AuditResult.pseudonym_key)
         personal = _personal_values(dataset)
         ids = sorted(set(worker_ids), key=len, reverse=True) if pseudonymise else []
         self.ids = {wid: self.pseudonym(wid) for wid in ids}
