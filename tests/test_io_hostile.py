@@ -65,14 +65,29 @@ def test_a_file_whose_every_row_is_rejected_fails_the_run(tmp_path: Path) -> Non
     assert never.exit_code == 0
 
 
+def test_inputs_of_headers_alone_are_nothing_to_audit(tmp_path: Path) -> None:
+    """An orders file with its header and no row: exit 2 (an empty data drop must not pass a
+    CI gate as clean); validate still finds it clean."""
+    _orders(tmp_path)
+    result = runner.invoke(app, ["check", str(tmp_path), "-q"])
+    assert result.exit_code == 2
+    assert _said(result) == (
+        f"error: {tmp_path / 'orders.csv'}: no row of orders, shifts or payouts to audit, "
+        "only headers."
+    )
+    assert runner.invoke(app, ["validate", str(tmp_path)]).exit_code == 0
+
+
 def test_an_audit_range_without_data_exits_2_naming_both_spans(tmp_path: Path) -> None:
     _orders(tmp_path, "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30")
     result = runner.invoke(app, ["check", str(tmp_path), "--from", "2025-03-01", "-q"])
     assert result.exit_code == 2
     assert _said(result) == (
-        "error: The audit range 2025-03-01 to the end (--from/--to) holds no data: "
+        "error: The audit range from 2025-03-01 (--from/--to) holds no data: "
         "the data spans 2025-01-06 to 2025-01-06."
     )
+    before = runner.invoke(app, ["check", str(tmp_path), "--to", "2024-12-31", "-q"])
+    assert _said(before).startswith("error: The audit range up to 2024-12-31 (--from/--to)")
     far = runner.invoke(app, ["check", str(tmp_path), "--to", "9999-12-31", "-q"])
     assert far.exit_code == 2 and "--to must be a date from 2000 to 2100" in _said(far)
 

@@ -24,7 +24,7 @@ from payaudit.engine.inputs import table_frame
 from payaudit.engine.result import AuditResult
 from payaudit.engine.run import run_audit
 from payaudit.engine.split import Split, split_input
-from payaudit.errors import ConfigError
+from payaudit.errors import ConfigError, InputError
 from payaudit.io import assemble, find_files, load_files
 from payaudit.rules.base import Rule
 
@@ -75,6 +75,8 @@ def audit_files(
     if parts == 1:
         status("Loading and validating…")
         dataset = load_files(files, settings, sheet)
+        if not any(i.rows_read for i in dataset.inputs if i.table in DAY_SPANS):
+            raise nothing_to_audit(dataset)
         if not holds_data(dataset, date_from, date_to):
             raise empty_range(date_from, date_to, data_days(dataset))
         status("Auditing…")
@@ -177,9 +179,16 @@ def holds_data(dataset: Dataset, start: date | None, end: date | None) -> bool:
     return spans.filter(inside).head(1).collect().height > 0
 
 
+def nothing_to_audit(dataset: Dataset) -> InputError:
+    """The error of inputs without a row of orders, shifts or payouts (headers alone): an
+    empty data drop is no clean one."""
+    names = ", ".join(i.path for i in dataset.inputs if i.table in DAY_SPANS)
+    return InputError(f"{names}: no row of orders, shifts or payouts to audit, only headers.")
+
+
 def empty_range(start: date | None, end: date | None, span: tuple) -> ConfigError:
     """The error of an audit range without data, naming the range and the data's span."""
-    asked = f"{start or 'the start'} to {end or 'the end'}"
+    asked = f"from {start} to {end}" if start and end else f"from {start}" if start else f"up to {end}"
     first, last = span
     held = f"the data spans {first} to {last}" if first else "no row of the data is valid"
     return ConfigError(f"The audit range {asked} (--from/--to) holds no data: {held}.")
