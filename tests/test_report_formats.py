@@ -68,6 +68,8 @@ def test_each_format_carries_the_same_findings(tmp_path):
     csv = pl.read_csv(files["csv"])
     assert csv.columns[:2] == ["id", "rule"] and csv.height == expected.height  # JSON keys
     assert csv["shortfall_cny"].to_list() == [fen / 100 for fen in expected["shortfall_fen"]]
+    written = pl.read_csv(files["csv"], infer_schema=False)["shortfall_cny"].to_list()
+    assert written == [f"{fen // 100}.{fen % 100:02d}" for fen in expected["shortfall_fen"]]
     assert all(isinstance(json.loads(e), dict) for e in csv["evidence"])
 
     ws, rows = xlsx_findings(files["xlsx"])
