@@ -74,6 +74,11 @@ def test_missing_required_column_names_file_and_column(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"orders\.csv has no column 'pay'"):
         load_dataset([path], {}, Settings())
+    typo = write(tmp_path / "orders.csv", "order_id,worker_id,accepted_at,completed_at,payy\n")
+    with pytest.raises(
+        InputError, match=r"no column 'pay' required in orders \(did you mean `payy`\? "
+    ):
+        load_dataset([typo], {}, Settings())
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,8 @@ def test_a_typo_in_an_optional_header_is_named_and_fails_at_warning(tmp_path: Pa
     ds = load_dataset([tmp_path], {}, Settings())
     assert _issues(ds) == [("D011", 1, None, "`costs` (did you mean `cost`?), `备注`")]
     assert ds.issues.item(0, "severity") == "warning"
+    zh = load_dataset([tmp_path], {}, Settings(lang="zh")).issues.item(0, "value")
+    assert zh == "`costs`（是否应为 `cost`？）, `备注`"  # no English in a Chinese report
     assert runner.invoke(app, ["check", str(tmp_path), "-q"]).exit_code == 0
     at_warning = runner.invoke(app, ["check", str(tmp_path), "-q", "--fail-on", "warning"])
     assert at_warning.exit_code == 1

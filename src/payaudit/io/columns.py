@@ -70,22 +70,40 @@ def map_headers(table: str, headers: list[str], settings: Settings, path: str) -
     for column in contract(table).columns:
         if column.required and column.name not in chosen:
             spellings = ", ".join((column.name, *aliases(column.name)[:3]))
+            near = _nearest(column.name, headers, ranked)
             raise InputError(
-                f"{path} has no column '{column.name}' required in {table} (headers such as "
-                f"{spellings}; or map a header to it in the config's columns.{table})."
+                f"{path} has no column '{column.name}' required in {table} ({near}headers "
+                f"such as {spellings}; or map a header to it in the config's columns.{table})."
             )
     return chosen
 
 
+def _nearest(column: str, headers: list[str], ranked: dict[str, str]) -> str:
+    """'did you mean `payy`? ' when a header that matches nothing is close to a spelling of
+    `column` (a typo in a required header), else nothing."""
+    spellings = [k for k, c in ranked.items() if c == column]
+    free = {key(h): h for h in headers if h.strip() and key(h) not in ranked}
+    for spelling in spellings:
+        near = difflib.get_close_matches(spelling, list(free), n=1, cutoff=0.8)
+        if near:
+            return f"did you mean `{free[near[0]]}`? "
+    return ""
+
+
+_NEAR = {"en": " (did you mean `{}`?)", "zh": "（是否应为 `{}`？）"}
+_ALL = {"en": "… ({:,} in all)", "zh": "…（共 {:,} 个）"}
+
+
 def unmatched(table: str, headers: list[str], settings: Settings) -> str | None:
     """The headers that match no column, each with the nearest column when one is close
-    (`costs` → cost), as one line; None when every header matches."""
+    (`costs` → cost), as one line in settings.lang; None when every header matches."""
+    lang = "zh" if settings.lang == "zh" else "en"
     ranked = candidates(table, settings)
     ignored = [h for h in headers if h.strip() and key(h) not in ranked]
     names = []
     for header in ignored[:SHOWN]:
         near = difflib.get_close_matches(key(header), list(ranked), n=1, cutoff=0.8)
-        names.append(f"`{header}`" + (f" (did you mean `{ranked[near[0]]}`?)" if near else ""))
+        names.append(f"`{header}`" + (_NEAR[lang].format(ranked[near[0]]) if near else ""))
     if len(ignored) > SHOWN:
-        names.append(f"… ({len(ignored):,} in all)")
+        names.append(_ALL[lang].format(len(ignored)))
     return ", ".join(names) or None
