@@ -188,7 +188,8 @@ def nothing_to_audit(dataset: Dataset) -> InputError:
 
 def empty_range(start: date | None, end: date | None, span: tuple) -> ConfigError:
     """The error of an audit range without data, naming the range and the data's span."""
-    asked = f"from {start} to {end}" if start and end else f"from {start}" if start else f"up to {end}"
+    asked = f"from {start} to {end}" if start and end else None
+    asked = asked or (f"from {start}" if start else f"up to {end}")
     first, last = span
     held = f"the data spans {first} to {last}" if first else "no row of the data is valid"
     return ConfigError(f"The audit range {asked} (--from/--to) holds no data: {held}.")
