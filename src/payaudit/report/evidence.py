@@ -38,6 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
     "eligible_cny": {"zh": "计入最低工资的报酬（元）", "en": "Eligible pay (CNY)"},
     "required_cny": {"zh": "按最低工资应得（元）", "en": "Due at the minimum wage (CNY)"},
     "payout_id": {"zh": "结算单号", "en": "Payout"},
+    "payout_ids": {"zh": "同期结算单", "en": "Payouts of the period"},
+    "stretches": {"zh": "超时连续接单段", "en": "Stretches over the limit"},
     "row": {"zh": "行号", "en": "Row"},
     "due_date": {"zh": "应付日期", "en": "Due"},
     "paid_at": {"zh": "支付时间", "en": "Paid at"},
