@@ -122,9 +122,13 @@ def test_validate_exit_codes_and_outputs(tmp_path: Path) -> None:
     assert result.exit_code == 1 and out.read_text().startswith("code,severity,table,path,row")
 
 
-def test_warning_only_exits_zero(tmp_path: Path) -> None:
+def test_warning_only_exits_zero_unless_failing_on_warnings(tmp_path: Path) -> None:
     write(tmp_path / "orders.csv", HEADER + GOOD.format(n=1).replace("渝中区", "火星区"))
     assert runner.invoke(app, ["validate", str(tmp_path)]).exit_code == 0
+    strict = runner.invoke(app, ["validate", str(tmp_path), "--fail-on", "warning", "-q"])
+    assert strict.exit_code == 1 and strict.output == ""  # -q: no summary
+    never = runner.invoke(app, ["validate", str(bad_orders(tmp_path)), "--fail-on", "never"])
+    assert never.exit_code == 0
 
 
 def test_missing_column_exits_2_naming_it(tmp_path: Path) -> None:

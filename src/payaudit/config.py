@@ -19,6 +19,8 @@ DEFAULT_CONFIG = "payaudit.toml"
 PYPROJECT = "pyproject.toml"
 CATEGORIES = ("employee", "platform_managed", "independent")
 FAIL_ON = ("error", "warning", "never")
+# The severities that fail a run at each --fail-on level.
+FAILING = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
 PERIODS = ("day", "week", "month")
 BASES = ("orders", "online")
 

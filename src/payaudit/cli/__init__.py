@@ -29,7 +29,7 @@ from payaudit.cli.options import (
     spark_engine,
     spark_tables,
 )
-from payaudit.config import check_choices, resolve_lang
+from payaudit.config import FAILING, check_choices, resolve_lang
 from payaudit.errors import ConfigError
 from payaudit.i18n import t
 
@@ -321,9 +321,12 @@ def validate(
     ) = None,
     output: Opt("PATH", "Issues file.", "--output", "-o", kind=Path) = None,
     lang: LangOpt = None,
+    fail_on: Opt("LEVEL", "error, warning or never.  [default: error]") = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Load and validate the exports only; report the data issues (exit 1 on an error issue)."""
+    """Load and validate the exports only; report the data issues (exit 1 on an issue at or
+    above --fail-on, an error by default)."""
     from payaudit.engine.parts import validate_files
     from payaudit.views import issues_text, validation_summary
 
@@ -332,7 +335,7 @@ def validate(
         fmt = "table" if output is None else "csv" if output.suffix.lower() == ".csv" else "json"
     if fmt not in ("table", "json", "csv"):
         raise ConfigError(f"--format must be table, json or csv for validate, not '{fmt}'.")
-    settings = settings_from(config, lang=lang)
+    settings = settings_from(config, lang=lang, fail_on=fail_on)
     check_choices(settings)
     settings.lang = resolve_lang(settings)
     explicit = explicit_tables(
@@ -340,14 +343,16 @@ def validate(
     )
     with err.status("Loading and validating…") as status:  # shown on a terminal only
         dataset = validate_files(list(paths or []), explicit, settings, sheet, status=status.update)
-    err.print(validation_summary(dataset, settings.lang), highlight=False)
+    if not quiet:
+        err.print(validation_summary(dataset, settings.lang), highlight=False)
     if fmt != "table":
         text = issues_text(dataset, fmt)
         if output and str(output) != "-":
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
-    raise typer.Exit(int((dataset.issues.get_column("severity") == "error").any()))
+    failing = dataset.issues.get_column("severity").is_in(FAILING[settings.fail_on])
+    raise typer.Exit(int(failing.any()))
 
 
 @app.command()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from payaudit.config import Settings
+from payaudit.config import FAILING, Settings
 from payaudit.dataset import Dataset
 from payaudit.engine.findings import BASELINE_SCHEMA, counted
 
@@ -75,8 +75,7 @@ class AuditResult:
         """0 when no finding that counts (neither known to the baseline nor waived) and no data
         issue is at or above `fail_on` (error | warning | never), else 1: a rejected row is an
         error, so bad rows never pass silently."""
-        levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-        failing = pl.col("severity").is_in(levels)
+        failing = pl.col("severity").is_in(FAILING[fail_on])
         return int(
             self.findings.filter(counted(), failing).height
             + self.dataset.issues.filter(failing).height
