@@ -67,6 +67,14 @@ def test_json_has_spec_fields_in_order(tmp_path):
         "inputs",
     ]
     assert doc["manifest"]["command_line"] == ["payaudit"]
+    assert doc["manifest"]["settings"] == {
+        "period": "month",
+        "default_category": "platform_managed",
+        "district": None,
+        "platform": None,
+        "working_time": {"basis": "orders", "allowance_ratio": 0.0},
+        "config": None,
+    }
     assert doc["manifest"]["inputs"][0] == {
         "table": "orders",
         "path": str(tmp_path / "orders.csv"),

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from payaudit.config import Settings
 from payaudit.dataset import InputFile
 from payaudit.engine.findings import SEVERITIES
 from payaudit.engine.result import AuditResult
@@ -200,8 +201,26 @@ def _manifest(result: AuditResult) -> dict[str, Any]:
         "period_from": given.get("period_from"),  # the audited range
         "period_to": given.get("period_to"),
         "command_line": given.get("command_line") or list(sys.argv),
+        "settings": _settings(result.settings),
     }
     return manifest | {k: v for k, v in given.items() if k not in manifest}
+
+
+def _settings(settings: Settings) -> dict[str, Any]:
+    """What else decided the findings (from the options and the config file alike): who is
+    audited how, and what counts as working time (basis, allowance_ratio: 7 h of orders
+    report as 8.4 h at 0.2)."""
+    return {
+        "period": settings.period,
+        "default_category": settings.default_category,
+        "district": settings.district,
+        "platform": settings.platform,
+        "working_time": {
+            "basis": settings.basis,
+            "allowance_ratio": float(settings.allowance_ratio),
+        },
+        "config": settings.source,
+    }
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
