@@ -198,3 +198,20 @@ def test_default_range_reaches_the_day_an_order_ends():
     assert context(dataset(orders=late)).date_to == date(2025, 2, 28)
     at_midnight = [("o1", "W1", "2025-01-31 23:30", "2025-02-01 00:00", 10)]
     assert context(dataset(orders=at_midnight)).date_to == date(2025, 1, 31)
+
+
+def test_days_before_the_rule_pack_has_a_minimum_wage_are_said():
+    """An employee's payout of June 2015: MW002 is in force (1995) but the rule pack's monthly
+    minimum starts on 2016-01-01, so MW002 checks nothing there, and the run says so."""
+    ds = dataset(
+        workers=[("E1", "employee", "渝中区")],
+        payouts=[
+            {"worker_id": "E1", "period_start": "2015-06-01", "period_end": "2015-06-30",
+             "gross": "1.00"},
+        ],
+    )  # fmt: skip
+    result = audit(ds, select=["MW002"])
+    assert result.findings.height == 0
+    said = "The rule pack has no min_wage_monthly before 2016-01-01: on the days before, "
+    assert said + "nothing is checked by MW002" in result.warnings  # after 2015's bridging
+    assert not any("rule pack" in w for w in audit(ds, select=["FT001"]).warnings)

@@ -148,6 +148,29 @@ def _parameters(pack: RulePack, names: list[str], start: date, end: date) -> pl.
     )
 
 
+def _pack_warnings(pack: RulePack, rules: list[type[Rule]], start: date, lang: str) -> list[str]:
+    """A parameter the rule pack has no value for on the first days of the range, while a rule
+    that reads it is in force there (MW002 from 1995, the minimum wage from 2016): the rule
+    checks nothing on those days, which is said rather than passed over."""
+    uncovered: dict[tuple[str, date], list[str]] = {}
+    for rule in rules:
+        since = pack.rule_since(rule.code, rule.categories)
+        applies = min(since.values()) if len(since) == len(rule.categories) else None
+        first = max(start, applies) if applies else start
+        for name in rule.params:
+            parameter = pack.parameter(name)
+            if parameter.unit == "list":  # a list before its first day is empty, not unknown
+                continue
+            earliest = parameter.values[0].effective_from
+            if first < earliest:
+                uncovered.setdefault((name, earliest), []).append(rule.code)
+    text = {
+        "zh": "规则包中没有{}在{}之前的数值：{}对该日之前的日期不作检查",
+        "en": "The rule pack has no {} before {}: on the days before, nothing is checked by {}",
+    }[lang]
+    return [text.format(n, day, ", ".join(codes)) for (n, day), codes in uncovered.items()]
+
+
 def _calendar_warnings(start: date, end: date, lang: str) -> tuple[list[str], pl.DataFrame]:
     """Years without a bridging table: their rest days and 补班 days are unknown (D010)."""
     years = unknown_bridging_years(start, end)
@@ -203,6 +226,7 @@ def run_audit(
     daily = kept[0] if kept else pl.DataFrame(schema=DAILY_SCHEMA)
     used = sorted({name for rule in rules for name in rule.params})
     warnings, calendar_issues = _calendar_warnings(ctx.date_from, ctx.date_to, lang)
+    warnings += _pack_warnings(pack, rules, ctx.date_from, lang)
     issues = pl.concat([dataset.issues, ctx.issues, calendar_issues])
     return AuditResult(
         findings=findings,
