@@ -10,15 +10,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from payaudit.cli.failures import err, handled, internal, leave, quiet_stdout, say
+from payaudit.cli.failures import err, handled, run, say
 from payaudit.cli.options import (
     ConfigOpt,
     DateOpt,
+    FailOn,
     Formats,
     LangOpt,
     Opt,
     Output,
     Paths,
+    Quiet,
     TableFile,
     codes,
     daily_options,
@@ -26,6 +28,7 @@ from payaudit.cli.options import (
     parse_day,
     pick_language,
     settings_from,
+    skipped_note,
     spark_engine,
     spark_tables,
 )
@@ -79,7 +82,7 @@ def check(
     date_to: Opt("DATE", "Last day audited.", "--to") = None,
     select: Opt("CODES", "Rule codes or prefixes.", kind=list[str]) = None,
     ignore: Opt("CODES", "Rule codes or prefixes.", kind=list[str]) = None,
-    fail_on: Opt("LEVEL", "error, warning or never.  [default: error]") = None,
+    fail_on: FailOn = None,
     lang: LangOpt = None,
     redact: Annotated[bool, typer.Option(help="Pseudonymise worker ids.")] = False,
     max_findings: Opt("N", "Report at most N findings.", kind=int) = None,
@@ -94,7 +97,7 @@ def check(
     default_category: Opt("CATEGORY", "Category without roster.") = None,
     district: Opt("DISTRICT", "District when none is known.") = None,
     platform: Opt("NAME", "Platform when orders name none.") = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Quiet = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     statements: Opt(
         "DIR",
@@ -167,6 +170,8 @@ def check(
                 status=status.update, keep_daily=keep_daily,
             )  # fmt: skip
     result = apply_gate(result, known, settings.waivers, date.today())
+    if note := skipped_note(list(paths or []), explicit, settings.lang):
+        result.warnings.append(note)
     options = ReportOptions(
         lang=settings.lang,
         redact=redact,
@@ -321,8 +326,8 @@ def validate(
     ) = None,
     output: Opt("PATH", "Issues file.", "--output", "-o", kind=Path) = None,
     lang: LangOpt = None,
-    fail_on: Opt("LEVEL", "error, warning or never.  [default: error]") = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    fail_on: FailOn = None,
+    quiet: Quiet = False,
     config: ConfigOpt = None,
 ) -> None:
     """Load and validate the exports only; report the data issues (exit 1 on an issue at or
@@ -345,6 +350,8 @@ def validate(
         dataset = validate_files(list(paths or []), explicit, settings, sheet, status=status.update)
     if not quiet:
         err.print(validation_summary(dataset, settings.lang), highlight=False)
+        if note := skipped_note(list(paths or []), explicit, settings.lang):
+            say(note)
     if fmt != "table":
         text = issues_text(dataset, fmt)
         if output and str(output) != "-":
@@ -384,17 +391,7 @@ def sample(
 
 def main() -> None:
     """Console entry point: even an unforeseen failure is one sentence and exit code 2."""
-    try:
-        app()
-    except SystemExit as done:
-        leave(done.code)
-    except OSError as exc:  # Polars writing to a closed pipe raises a bare OSError
-        if not isinstance(exc, BrokenPipeError) and "Broken pipe" not in str(exc):
-            internal(exc)
-        quiet_stdout()
-        sys.exit(1)
-    except Exception as exc:
-        internal(exc)
+    run(app)
 
 
 if __name__ == "__main__":

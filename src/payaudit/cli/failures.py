@@ -66,3 +66,18 @@ def internal(exc: Exception) -> NoReturn:
         highlight=False,
     )
     sys.exit(2)
+
+
+def run(app: typer.Typer) -> None:
+    """Run the app: even an unforeseen failure is one sentence and exit code 2."""
+    try:
+        app()
+    except SystemExit as done:
+        leave(done.code)
+    except OSError as exc:  # Polars writing to a closed pipe raises a bare OSError
+        if not isinstance(exc, BrokenPipeError) and "Broken pipe" not in str(exc):
+            internal(exc)
+        quiet_stdout()
+        sys.exit(1)
+    except Exception as exc:
+        internal(exc)

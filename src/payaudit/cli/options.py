@@ -136,3 +136,21 @@ def explicit_tables(**tables: Path | None) -> dict[str, Path]:
 
 
 DateOpt = Opt("DATE", "Day to show.  [default: today]", "--date")
+FailOn = Opt("LEVEL", "error, warning or never.  [default: error]")
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")]
+
+
+SKIPPED_SHOWN = 10  # file names in the note; a folder of many gets a count
+
+
+def skipped_note(paths: list[Path], explicit: dict[str, Path], lang: str) -> str | None:
+    """The files of the folders given that were not read, as one sentence, or None."""
+    from payaudit.i18n import t
+    from payaudit.io.discovery import skipped
+
+    left = skipped(paths, explicit)
+    if not left:
+        return None
+    names = ", ".join(p.name for p in left[:SKIPPED_SHOWN])
+    names += f" … ({len(left)})" if len(left) > SKIPPED_SHOWN else ""
+    return t("skipped_files", lang, names=names)
