@@ -371,3 +371,16 @@ def test_spaces_around_times_and_money_and_rows_of_spaces_alone(tmp_path: Path) 
         ("A1", datetime(2025, 1, 6, 9), datetime(2025, 1, 6, 10), 3050, 2),
         ("A2", datetime(2025, 1, 6, 11), datetime(2025, 1, 6, 12), 1200, 3),
     ]
+
+
+def test_files_of_a_folder_that_name_no_table_are_named(tmp_path: Path) -> None:
+    """A misnamed export in the folder is not read, and the run says which files it left."""
+    _orders(tmp_path, "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30")
+    (tmp_path / "truth.csv").write_text("rule\nMW001\n", encoding="utf-8")
+    (tmp_path / ".hidden.csv").write_text("x\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path), "-q", "-f", "json"])
+    [note] = [w for w in json.loads(result.stdout)["warnings"] if "truth.csv" in w]
+    assert note.startswith("Not read, as their names name no table: truth.csv (name them")
+    assert "hidden" not in note
+    validated = runner.invoke(app, ["validate", str(tmp_path)])
+    assert "Not read, as their names name no table: truth.csv" in " ".join(validated.output.split())

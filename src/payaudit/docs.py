@@ -119,6 +119,8 @@ def inputs_page() -> str:
         "table that has the column), then against `[columns.TABLE]` in `payaudit.toml`. A header",
         "that matches nothing is ignored and reported; a required column that is missing stops",
         "the run (exit 2). Every row read is either audited or rejected with a data issue.",
+        "In a folder, a file is read as the table its name names (below); the files whose names",
+        "name no table are listed as not read, in the summary and the report's warnings.",
         "",
         "Cell types:",
         "",

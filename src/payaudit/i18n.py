@@ -124,6 +124,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "每日工时与报酬已写为 Parquet：{folder}",
         "en": "Wrote the per-day figures as Parquet to {folder}",
     },
+    "skipped_files": {
+        "zh": "以下文件的名称不对应任何表，未读取：{names}（可用 --orders 等选项指定）",
+        "en": "Not read, as their names name no table: {names} (name them with --orders, "
+        "--payouts, --shifts, --workers or --weather to read them)",
+    },
     "statements_written": {
         "zh": "已写出 {n} 份劳动者告知书到 {folder}",
         "en": "Wrote {n} worker statements to {folder}",

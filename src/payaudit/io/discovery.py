@@ -49,6 +49,23 @@ def _add(found: dict[str, list[Path]], table: str, path: Path) -> None:
         found[table].append(path)
 
 
+def skipped(paths: list[Path], explicit: dict[str, Path]) -> list[Path]:
+    """The files of the folders given that discover() does not read (their names name no
+    table, or a readable format), so that none is passed over without a word."""
+    named = {p.resolve() for p in explicit.values() if p.exists()}
+    left = []
+    for path in paths:
+        if not path.is_dir() or (table_of(_stem(path)) and _is_table_file(path)):
+            continue
+        for child in sorted(path.iterdir()):
+            if child.name.startswith((".", "~$")) or not child.is_file():
+                continue
+            if not (table_of(_stem(child)) and _is_table_file(child)):
+                if child.resolve() not in named:
+                    left.append(child)
+    return left
+
+
 def discover(paths: list[Path], explicit: dict[str, Path]) -> dict[str, list[Path]]:
     """Table → its files, in a stable order; explicit files override what folders hold."""
     found: dict[str, list[Path]] = {}
