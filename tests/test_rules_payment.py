@@ -46,6 +46,7 @@ def test_late_pay_against_the_due_date():
     evidence = json.loads(f["evidence"])
     assert evidence["due_date"] == "2025-02-10" and evidence["payout_id"] == "E1-pay"
     assert evidence["row"] == 2 and evidence["unpaid"] is False
+    assert f["message"] == "Pay for 2025-01-01 to 2025-01-31 was 5 days late or is unpaid"
 
 
 def test_without_a_due_date_pay_is_due_30_days_after_the_period():

@@ -32,7 +32,9 @@ def _placeholder(name: str, lang: str) -> pl.Expr:
     if name == "unit":
         return pl.col("unit").replace({unit: words[lang] for unit, words in UNITS.items()})
     if name in ("observed", "threshold"):
-        return pl.col(name).round(2).cast(pl.Decimal(38, 2)).cast(pl.String)
+        whole = pl.col(name).round(0).cast(pl.Int64).cast(pl.String)  # "29 days", not 29.00
+        decimal = pl.col(name).round(2).cast(pl.Decimal(38, 2)).cast(pl.String)
+        return pl.when(pl.col("unit") == "days").then(whole).otherwise(decimal)
     return pl.col(name).cast(pl.String)
 
 
