@@ -260,3 +260,12 @@ def test_a_file_named_as_a_binary_format_that_is_not_one_says_so(
     assert f"is not a valid {kind} file, though its name says it is." in " ".join(
         result.output.split()
     )
+
+
+def test_a_folder_of_csv_given_for_one_table_says_what_a_folder_is(tmp_path: Path) -> None:
+    folder = tmp_path / "odir"
+    folder.mkdir()
+    write(folder / "orders.csv", HEADER + GOOD.format(n=1))
+    result = runner.invoke(app, ["validate", "--orders", str(folder)])
+    assert result.exit_code == 2
+    assert "is a folder without .parquet files" in " ".join(result.output.split())

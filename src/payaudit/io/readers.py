@@ -181,6 +181,11 @@ def _magic(path: Path) -> bytes:
 
 def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_header) -> Raw:
     if path.is_dir():
+        if not any(path.rglob("*.parquet")):
+            raise InputError(
+                f"{path} is a folder without .parquet files: a folder named for one table is "
+                "read as partitioned Parquet; give it as a PATH to find its tables by name."
+            )
         frame = pl.scan_parquet(path, hive_partitioning=True)
     elif (magic := _magic(path)).startswith(EXCEL_MAGIC):
         return _excel(path, sheet, is_header)
