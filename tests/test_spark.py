@@ -102,19 +102,21 @@ def test_a_catalog_table_is_audited_with_its_files_rows(spark, exports: Path) ->
 
 
 def test_check_on_spark_without_optional_tables_reports_as_local(spark, exports, tmp_path) -> None:
+    exported, out = tmp_path / "in", tmp_path / "out"  # reports apart from the exports
+    exported.mkdir(), out.mkdir()
     for name in ("orders_1.csv", "orders_2.parquet", "workers.csv"):
-        shutil.copy(exports / name, tmp_path / name)  # no shifts, payouts or weather
+        shutil.copy(exports / name, exported / name)  # no shifts, payouts or weather
     runner = CliRunner()
-    args = ["check", str(tmp_path), "-f", "json", "--fail-on", "never", "-q"]
-    local = runner.invoke(app, [*args, "-o", str(tmp_path / "local.json")])
-    on_spark = runner.invoke(app, [*args[:-1], "--engine", "spark", "-o", str(tmp_path / "s.json")])
+    args = ["check", str(exported), "-f", "json", "--fail-on", "never", "-q"]
+    local = runner.invoke(app, [*args, "-o", str(out / "local.json")])
+    on_spark = runner.invoke(app, [*args[:-1], "--engine", "spark", "-o", str(out / "s.json")])
     assert local.exit_code == on_spark.exit_code == 0, on_spark.output
-    reports = [json.loads((tmp_path / f).read_text()) for f in ("local.json", "s.json")]
+    reports = [json.loads((out / f).read_text()) for f in ("local.json", "s.json")]
     for report in reports:
         report.pop("manifest", None)  # when and how it ran
     assert reports[0] == reports[1]
     assert reports[0]["findings"] and reports[0]["data_issues"]
-    daily = pl.read_parquet(tmp_path / "s-daily" / "*.parquet")  # beside the report, by Spark
+    daily = pl.read_parquet(out / "s-daily" / "*.parquet")  # beside the report, by Spark
     assert daily.columns == list(DAILY_SCHEMA) and daily.height > 0
     assert "s-daily" in on_spark.output  # told, without -q
     local_daily = runner.invoke(app, [*args, "--daily", str(tmp_path / "d")])

@@ -50,15 +50,16 @@ def _add(found: dict[str, list[Path]], table: str, path: Path) -> None:
 
 
 def skipped(paths: list[Path], explicit: dict[str, Path]) -> list[Path]:
-    """The files of the folders given that discover() does not read (their names name no
-    table, or a readable format), so that none is passed over without a word."""
+    """The files of the folders given in a format payaudit reads that discover() does not
+    read, their names naming no table (a misnamed export), so that none is passed over
+    without a word; other files (README.md, a PDF) are no data."""
     named = {p.resolve() for p in explicit.values() if p.exists()}
     left = []
     for path in paths:
         if not path.is_dir() or (table_of(_stem(path)) and _is_table_file(path)):
             continue
         for child in sorted(path.iterdir()):
-            if child.name.startswith((".", "~$")) or not child.is_file():
+            if not _is_table_file(child) or child.is_dir():
                 continue
             if not (table_of(_stem(child)) and _is_table_file(child)):
                 if child.resolve() not in named:
