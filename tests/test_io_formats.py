@@ -113,6 +113,27 @@ def test_excel_parquet_hive_json_ndjson(tmp_path: Path) -> None:
     check(load(tmp_path / "hive"), rows=(1, 2))
 
 
+def test_a_spark_written_parquet_folder_whose_files_disagree(tmp_path: Path) -> None:
+    """Spark's folder: a .crc beside each part and _SUCCESS (not data), pay stored as integer
+    yuan in one part and as floats in another, tip in the second part only: one table."""
+    folder = tmp_path / "orders"
+    first = pl.DataFrame(
+        {"order_id": ["A1"], "worker_id": ["W1"], "accepted_at": [datetime(2025, 1, 6, 9)],
+         "completed_at": [datetime(2025, 1, 6, 10)], "pay": [30]}
+    )  # fmt: skip
+    second = first.with_columns(order_id=pl.lit("A2"), pay=pl.lit(12.5), tip=pl.lit(2.0))
+    for day, part in (("2025-01-06", first), ("2025-01-07", second)):
+        (folder / f"day={day}").mkdir(parents=True)
+        part.write_parquet(folder / f"day={day}/part-0000.snappy.parquet")
+        (folder / f"day={day}/.part-0000.snappy.parquet.crc").write_bytes(b"crc")
+    (folder / "_SUCCESS").write_bytes(b"")
+    ds = load_dataset([], {"orders": folder}, Settings())
+    orders = ds.frame("orders").sort("order_id")
+    assert orders.select("order_id", "pay", "tip").rows() == [("A1", 3000, None), ("A2", 1250, 200)]
+    [d011] = ds.issues.filter(code="D011").get_column("value").to_list()
+    assert d011 == "`day`"  # the partition column nobody asked for, said
+
+
 def test_excel_second_sheet_and_typed_cells(tmp_path: Path) -> None:
     typed = _strings().with_columns(
         pl.col("accepted_at", "completed_at").str.to_datetime(), pl.col("pay").cast(pl.Float64)

@@ -174,6 +174,27 @@ def _excel(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool]
     return Raw(data.lazy(), rows[found], columns, header_row)
 
 
+def _parquet_folder(path: Path) -> pl.LazyFrame:
+    """A partitioned Parquet table (Spark's, Hive's): its data files, not the hidden ones
+    beside them (.crc checksums, _SUCCESS), each with its partition values (day=1/) as text
+    columns, as one table even when the files disagree (a column only some have, an integer
+    column another stores as floats)."""
+    files = [
+        f for f in sorted(path.rglob("*.parquet"))
+        if not any(part.startswith((".", "_")) for part in f.relative_to(path).parts)
+    ]  # fmt: skip
+    if not files:
+        raise InputError(
+            f"{path} is a folder without .parquet files: a folder named for one table is "
+            "read as partitioned Parquet; give it as a PATH to find its tables by name."
+        )
+    parts = []
+    for f in files:
+        keys = dict(p.split("=", 1) for p in f.relative_to(path).parts[:-1] if "=" in p)
+        parts.append(pl.scan_parquet(f).with_columns(pl.lit(v).alias(k) for k, v in keys.items()))
+    return pl.concat(parts, how="diagonal_relaxed")
+
+
 def _magic(path: Path) -> bytes:
     with path.open("rb") as f:
         return f.read(4)
@@ -181,12 +202,7 @@ def _magic(path: Path) -> bytes:
 
 def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_header) -> Raw:
     if path.is_dir():
-        if not any(path.rglob("*.parquet")):
-            raise InputError(
-                f"{path} is a folder without .parquet files: a folder named for one table is "
-                "read as partitioned Parquet; give it as a PATH to find its tables by name."
-            )
-        frame = pl.scan_parquet(path, hive_partitioning=True)
+        frame = _parquet_folder(path)
     elif (magic := _magic(path)).startswith(EXCEL_MAGIC):
         return _excel(path, sheet, is_header)
     elif magic == PARQUET_MAGIC:
