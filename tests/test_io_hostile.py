@@ -249,6 +249,21 @@ def test_implausible_values_are_data_issues(tmp_path: Path) -> None:
     assert ds.frame("orders").get_column("order_id").to_list() == ["A6"]
 
 
+def test_a_shift_longer_than_24_hours_is_implausible(tmp_path: Path) -> None:
+    """A 49-hour required shift (a worker who forgot to log off) is D017, not 49 hours of
+    work; exactly 24 hours is plausible."""
+    _orders(tmp_path, "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30")
+    (tmp_path / "shifts.csv").write_text(
+        "worker_id,start,end,kind\n"
+        "W1,2025-01-06 08:00,2025-01-08 09:00,required\n"
+        "W1,2025-01-09 08:00,2025-01-10 08:00,required\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert _issues(ds) == [("D017", 2, "end", "2025-01-08 09:00:00")]
+    assert ds.frame("shifts").get_column("_row").to_list() == [3]
+
+
 def test_a_worker_whose_roster_row_is_rejected_is_audited_as_unlisted(tmp_path: Path) -> None:
     _orders(tmp_path, "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30")
     (tmp_path / "workers.csv").write_text("worker_id,category\nW1,boss\n", encoding="utf-8")

@@ -35,7 +35,8 @@ MARKS = {TOTAL: "D012", NOTE: "D013", BROKEN: "D014"}
 FFFD = "\ufffd"  # what a byte in no supported encoding reads as
 # Values outside these are implausible in any export (a year 0001 or 9999): data issues.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-MAX_ORDER = timedelta(hours=24)
+MAX_ORDER = timedelta(hours=24)  # the longest order or shift that is plausible
+_LONGEST = {"orders": ("accepted_at", "completed_at"), "shifts": ("start", "end")}
 # Prefix of a column marking the rows that repeat an id seen earlier in the whole input, when
 # a partition of it is validated alone (partition.py): such a column's uniqueness is decided.
 REPEAT = "_repeat_"
@@ -106,7 +107,7 @@ ISSUES = {
         Issue("D016", "warning", "bytes in no supported encoding in an optional value (kept)",
               {"en": "{column} '{value}' holds bytes in no supported encoding (shown as \ufffd).",
                "zh": "{column} 的值 '{value}' 含无法识别编码的字节（显示为 \ufffd）。"}),
-        Issue("D017", "error", "an order longer than 24 hours",
+        Issue("D017", "error", "an order or a shift longer than 24 hours",
               {"en": "{column} {value} is more than 24 hours after {detail}.",
                "zh": "{column} {value} 比 {detail} 晚 24 小时以上。"}),
         Issue("D018", "warning", "a worker whose roster row was rejected, audited as absent "
@@ -280,11 +281,11 @@ def _polars_hits(table: str, frame: pl.DataFrame, roster: pl.Series | None, lang
             hits.append(_hits(frame, code, c, replaced))
         if REPEAT + c.name in frame.columns:
             hits.append(_hits(frame, "D004", c, pl.col(REPEAT + c.name)))
-    if table == "orders":
-        late = pl.col("completed_at") - pl.col("accepted_at") > MAX_ORDER
-        detail = pl.format("accepted_at {}", shown(contract(table).column("accepted_at"),
-                                                   pl.col("accepted_at")))  # fmt: skip
-        hits.append(_hits(frame, "D017", contract(table).column("completed_at"), late, detail))
+    if table in _LONGEST:  # a worker who forgot to log off is no 49-hour shift
+        start, end = _LONGEST[table]
+        late = pl.col(end) - pl.col(start) > MAX_ORDER
+        detail = pl.format(f"{start} {{}}", shown(contract(table).column(start), pl.col(start)))
+        hits.append(_hits(frame, "D017", contract(table).column(end), late, detail))
     for mark, code in MARKS.items():
         if mark in frame.columns:
             marked = frame.with_columns(pl.col(mark).alias(_ROW.name))
