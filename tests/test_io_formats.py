@@ -192,6 +192,8 @@ def test_booleans_enums_dates_numbers(tmp_path: Path) -> None:
         ["W1", "劳动关系", "是", "无", "", "2,100"],
         ["W2", "众包", "YES", "0", "true", ""],
         ["W3", "Independent", "否", "有", "No", ""],
+        ["W4", "劳动关系", "1.0", "×", "0.0", ""],  # 1/0 with blanks as pandas writes; ticks
+        ["W5", "劳动关系", "√", "", "", ""],
     ]
     (tmp_path / "workers.csv").write_text(_csv(roster), encoding="utf-8")
     weather = [["日期", "最高气温"], ["2025/7/1", "38.5"], ["45839", "40℃"]]
@@ -199,11 +201,16 @@ def test_booleans_enums_dates_numbers(tmp_path: Path) -> None:
     ds = load_dataset([tmp_path], {}, Settings())
     assert ds.issues.is_empty()
     w = ds.frame("workers")
-    assert w["category"].to_list() == ["employee", "platform_managed", "independent"]
-    assert w["injury_insurance"].to_list() == [True, True, False]
-    assert w["occupational_injury"].to_list() == [False, False, True]
-    assert w["part_time"].to_list() == [None, True, False]
-    assert w["monthly_wage"].to_list() == [210000, None, None]
+    assert w["category"].to_list() == [
+        "employee",
+        "platform_managed",
+        "independent",
+        *2 * ["employee"],
+    ]
+    assert w["injury_insurance"].to_list() == [True, True, False, True, True]
+    assert w["occupational_injury"].to_list() == [False, False, True, False, None]
+    assert w["part_time"].to_list() == [None, True, False, False, None]
+    assert w["monthly_wage"].to_list() == [210000, None, None, None, None]
     t = ds.frame("weather")
     assert t["date"].cast(pl.String).to_list() == ["2025-07-01", "2025-07-01"]
     assert t["max_temp_c"].to_list() == [38.5, 40.0]

@@ -36,7 +36,7 @@ TYPES = {
     "date": "a day: `2025-01-06`, `2025/1/6`, `20250106`, an Excel serial date, or a time",
     "money": "CNY: `1234.5`, `1,234.50`, `¥12.5`, `12.50元`; read exactly to the fen, a third "
     "decimal rounded half-up",
-    "bool": "true/false, yes/no, 1/0, 是/否, 有/无; empty means unknown",
+    "bool": "true/false, yes/no, 1/0 (1.0/0.0), 是/否, 有/无, √/×; empty means unknown",
     "number": "a decimal number",
     "enum": "one of the listed values, in any of its spellings (case-insensitive)",
     "district": "a Chongqing 区县 or zone, with or without 区/县, short or full name",

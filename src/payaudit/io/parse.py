@@ -29,8 +29,9 @@ _MONEY_NOISE = r"[\s¥￥元]|RMB|CNY|人民币"
 # Commas are read only as thousands separators in groups of three: 1.234,50 or 12,5 (a
 # decimal comma) would otherwise read as 1.2345 or 125, so they stay and are unreadable.
 _GROUPED = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$"
-_TRUE = ("true", "yes", "y", "t", "1", "是", "有", "真")
-_FALSE = ("false", "no", "n", "f", "0", "否", "无", "假")
+# 1.0/0.0: a column of 1/0 with blanks, as pandas writes it; √/×: ticks in a Chinese sheet
+_TRUE = ("true", "yes", "y", "t", "1", "1.0", "是", "有", "真", "√", "✓")
+_FALSE = ("false", "no", "n", "f", "0", "0.0", "否", "无", "假", "×", "✗")
 _BOOLS = dict.fromkeys(_TRUE, True) | dict.fromkeys(_FALSE, False)
 _EXCEL_EPOCH = pl.datetime(1899, 12, 30, time_unit="us")
 
