@@ -215,3 +215,21 @@ def test_days_before_the_rule_pack_has_a_minimum_wage_are_said():
     said = "The rule pack has no min_wage_monthly before 2016-01-01: on the days before, "
     assert said + "nothing is checked by MW002" in result.warnings  # after 2015's bridging
     assert not any("rule pack" in w for w in audit(ds, select=["FT001"]).warnings)
+
+
+def test_a_year_the_holiday_calendar_does_not_cover_is_audited_by_weekends():
+    """An order of 2007 (plausible: 2000–2100) beside one of 2025: the calendar covers
+    2008–2099, so 2007 knows weekends only, and the run says so instead of stopping."""
+    ds = dataset(
+        orders=[
+            ("o1", "W1", "2007-03-03 09:00", "2007-03-03 10:00", 30),
+            ("o2", "W1", "2025-03-03 09:00", "2025-03-03 10:00", 30),
+        ]
+    )
+    result = audit(ds, Settings(district="渝中区"), date_to=date(2007, 3, 31))
+    assert result.warnings[0] == (
+        "The holiday calendar does not cover 2007 (it covers 2008–2099): only weekends are known"
+    )
+    days = context(ds, date_to=date(2007, 3, 31)).calendar.collect()
+    kinds = dict(days.select("date", "day_type").iter_rows())
+    assert (kinds[date(2007, 3, 3)], kinds[date(2007, 3, 5)]) == ("rest_day", "working_day")

@@ -53,7 +53,7 @@ def qingming(year: int) -> date:
 
 
 def _rules(year: int) -> dict:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if not covered(year):
         raise ConfigError(f"The holiday calendar covers {FIRST_YEAR}–{LAST_YEAR}, not {year}.")
     return [r for r in _data()["rules"] if r["effective_from"].year <= year][-1]
 
@@ -113,9 +113,16 @@ def _special_days() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_SPECIAL)
 
 
+def covered(year: int) -> bool:
+    """Whether the calendar knows the statutory holidays of a year (2008–2099)."""
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 @cache
 def _year_frame(year: int) -> pl.DataFrame:
-    statutory = statutory_days(year)
+    """A year's days; a year the calendar does not cover has weekends only (the audit says
+    so), for data of 2000–2007 or 2100 is plausible, only not dated by these rules."""
+    statutory = statutory_days(year) if covered(year) else {}
     holidays = pl.DataFrame(
         {
             "date": list(statutory),

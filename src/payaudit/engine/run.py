@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from payaudit.calendar import unknown_bridging_years
+from payaudit.calendar import covered, unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.engine.context import ELIGIBLE, AuditContext, build_context
@@ -174,14 +174,20 @@ def _pack_warnings(pack: RulePack, rules: list[type[Rule]], start: date, lang: s
 
 
 def _calendar_warnings(start: date, end: date, lang: str) -> tuple[list[str], pl.DataFrame]:
-    """Years without a bridging table: their rest days and 补班 days are unknown (D010)."""
+    """Years without a bridging table: their rest days and 补班 days are unknown; years the
+    calendar does not cover (before 2008): their holidays too (D010)."""
     years = unknown_bridging_years(start, end)
     text = {
         "zh": "{}年的调休安排未知：仅按周末和法定节假日区分日期类型",
         "en": "The bridging days off and 补班 days of {} are unknown: only weekends and "
         "statutory holidays are known",
     }[lang]
-    warnings = [text.format(year) for year in years]
+    uncovered = {
+        "zh": "日历未收录{}年的法定节假日（收录2008–2099年）：仅按周末区分日期类型",
+        "en": "The holiday calendar does not cover {} (it covers 2008–2099): only weekends "
+        "are known",
+    }[lang]
+    warnings = [(text if covered(year) else uncovered).format(year) for year in years]
     issues = pl.DataFrame(
         {
             "code": "D010",
