@@ -113,6 +113,10 @@ def test_baseline_file_round_trip_and_bad_files(result, tmp_path):
     report.write_text('{"summary": {"truncated": true}, "findings": []}', "utf-8")
     with pytest.raises(ConfigError, match="max-findings"):
         read_baseline(report)
+    redacted = {"summary": {}, "findings": [{"id": "P-0123456789ab", "rule": "MW001"}]}
+    report.write_text(json.dumps(redacted), "utf-8")
+    with pytest.raises(ConfigError, match="written with --redact"):
+        read_baseline(report)
     with pytest.raises(ConfigError, match="does not exist"):
         read_baseline(tmp_path / "missing.json")
 
@@ -133,6 +137,16 @@ def test_waive_entries_are_parsed_strictly():
         ({"rule": "MW001", "reason": "x"}, "'worker' is required"),
         ({"rule": "MW001", "worker": "W1", "reason": "x", "until": 1}, "unknown key 'until'"),
         ({"rule": "MW001", "worker": "W1", "reason": "x", "expires": "soon"}, "'expires'"),
+        (
+            {
+                "rule": "MW001",
+                "worker": "W1",
+                "reason": "x",
+                "from": "2025-02-01",
+                "to": "2025-01-01",
+            },
+            "'from' 2025-02-01 is after 'to' 2025-01-01",
+        ),
     ):
         with pytest.raises(ConfigError, match=says):
             parse_config({"waive": [bad]}, "payaudit.toml")
@@ -149,3 +163,25 @@ def test_config_is_found_in_a_parent_folder_or_pyproject(tmp_path, monkeypatch):
     (tmp_path / "a" / "payaudit.toml").write_text('fail_on = "warning"\n', "utf-8")
     assert load_config(None).fail_on == "warning"  # the nearest wins
     assert load_config(tmp_path / "pyproject.toml").fail_on == "never"
+
+
+def test_a_waiver_of_no_rule_stops_the_run(tmp_path):
+    """[[waive]] rule = "MW01" (a typo) would waive nothing without a word: exit 2."""
+    from typer.testing import CliRunner
+
+    from payaudit.cli import app
+
+    (tmp_path / "orders.csv").write_text(
+        "order_id,worker_id,accepted_at,completed_at,pay\nA1,W1,2025-01-06 09:00,"
+        "2025-01-06 10:00,30\n",
+        "utf-8",
+    )
+    config = tmp_path / "payaudit.toml"
+    config.write_text('[[waive]]\nrule = "MW01"\nworker = "*"\nreason = "x"\n', "utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path), "--config", str(config), "-q"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "waiver 1 names rule 'MW01', which is no rule code or prefix" in said
+    config.write_text('[[waive]]\nrule = "MW"\nworker = "*"\nreason = "x"\n', "utf-8")
+    ok = CliRunner().invoke(app, ["check", str(tmp_path), "--config", str(config), "-q"])
+    assert ok.exit_code in (0, 1)  # a prefix is a rule

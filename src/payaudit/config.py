@@ -134,6 +134,8 @@ def _waiver(raw: dict, where: str) -> Waiver:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise ConfigError(f"{where}: '{key}' is required (a non-empty string).")
     dates = {key: _day(raw.get(key), key, where) for key in ("from", "to", "expires")}
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        raise ConfigError(f"{where}: 'from' {dates['from']} is after 'to' {dates['to']}.")
     return Waiver(
         rule=raw["rule"].strip().upper(),
         worker=raw["worker"].strip(),

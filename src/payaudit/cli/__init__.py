@@ -124,7 +124,7 @@ def check(
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
     from payaudit import timings as clock
-    from payaudit.engine.gate import apply_gate, read_baseline
+    from payaudit.engine.gate import apply_gate, check_waivers, read_baseline
     from payaudit.engine.parts import audit_files
     from payaudit.report import ReportOptions, emit
     from payaudit.rules import select_rules
@@ -145,6 +145,7 @@ def check(
     statement_lang = settings.lang or "zh"  # what an inspector hands over in Chongqing
     settings.lang = resolve_lang(settings)  # data issues and messages in the report's language
     rules = select_rules(settings.select, settings.ignore)
+    check_waivers(settings.waivers, [rule.code for rule in select_rules()], settings.source)
     explicit = explicit_tables(
         orders=orders, payouts=payouts, shifts=shifts, workers=workers, weather=weather
     )

@@ -60,6 +60,10 @@ BASELINE_SCHEMA: dict[str, pl.DataType] = {
 ID_LENGTH = 16  # hex digits: 64 bits, so 500k findings collide with odds of about 1 in 10^8
 
 
+# What --redact's pseudonyms (report/redact.py) start with; an id is 16 hex digits, never this.
+PSEUDONYM = "P-"
+
+
 def finding_ids(findings: pl.DataFrame) -> pl.Series:
     """SHA-256 of rule, worker_id, period_start and period_end: the same finding has the same id
     in every run, drop and version (Polars' own hash() may change between versions). One

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from payaudit.config import Waiver
-from payaudit.engine.findings import BASELINE_SCHEMA
+from payaudit.engine.findings import BASELINE_SCHEMA, PSEUDONYM
 from payaudit.engine.result import AuditResult
 from payaudit.errors import ConfigError
 
@@ -41,6 +41,11 @@ def read_baseline(path: Path) -> pl.DataFrame:
         raise ConfigError(f"Baseline {path} is not a payaudit JSON report or baseline.")
     if not all(isinstance(f.get("id"), str) for f in found):
         raise ConfigError(f"Baseline {path} has findings without an id: write it anew.")
+    if any(f["id"].startswith(PSEUDONYM) for f in found):
+        raise ConfigError(
+            f"Baseline {path} is a report written with --redact: its ids are pseudonyms of "
+            "that run, which no later run can match; write it without --redact."
+        )
     if doc.get("summary", {}).get("truncated"):
         raise ConfigError(
             f"Baseline {path} is a report cut short by --max-findings: a baseline must hold "
@@ -89,6 +94,17 @@ def _covers(waiver: Waiver) -> pl.Expr:
     if waiver.date_to:
         covers &= pl.col("period_end") <= waiver.date_to
     return covers.fill_null(False)
+
+
+def check_waivers(waivers: list[Waiver], codes: list[str], where: str | None) -> None:
+    """A waiver whose rule is no code or prefix of `codes` (a typo, MW01) would waive nothing
+    without a word: the run stops instead (exit 2), as --select does."""
+    for n, waiver in enumerate(waivers, start=1):
+        if not any(code.startswith(waiver.rule) for code in codes):
+            raise ConfigError(
+                f"{where or 'The config'}: waiver {n} names rule '{waiver.rule}', which is no "
+                "rule code or prefix; see `payaudit rules`."
+            )
 
 
 def apply_gate(

@@ -11,6 +11,7 @@ import json
 import polars as pl
 
 from payaudit.dataset import Dataset
+from payaudit.engine.findings import PSEUDONYM
 
 PERSONAL_COLUMNS = ("name", "phone", "id_number")
 MASK = "***"
@@ -36,7 +37,7 @@ class Redactor:
 
     def pseudonym(self, worker_id: str) -> str:
         digest = hmac.new(self._key, worker_id.encode(), hashlib.sha256).hexdigest()
-        return f"P-{digest[:12]}"
+        return f"{PSEUDONYM}{digest[:12]}"
 
     def worker_id(self, column: str = "worker_id") -> pl.Expr:
         if not self.pseudonymise:
