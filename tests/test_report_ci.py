@@ -86,6 +86,11 @@ def test_junit_has_one_case_per_rule_failing_with_counted_findings(tmp_path):
     # Data issues: one case per code, failing on error issues only.
     outcome = {c.get("name"): c.find("failure") is not None for c in data.findall("testcase")}
     assert outcome == {"D004": True, "D010": False, "D012": True}
+    assert data.find("testcase/failure").get("message") == "1 data issue"  # singular
+    zh = tmp_path / "zh.xml"
+    emit(result, ["junit"], zh, ReportOptions(lang="zh"), QUIET)
+    failure = ET.parse(zh).getroot().find("testsuite/testcase/failure")
+    assert failure.get("message") == "10 条违规事项" and failure.get("type") == "findings"
 
 
 def test_github_annotations(tmp_path, monkeypatch):

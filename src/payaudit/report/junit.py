@@ -30,10 +30,23 @@ def _lines(frame: pl.DataFrame, head: list[str]) -> list[str]:
     return frame.select(line).to_series().to_list()
 
 
-def _case(suite: ET.Element, name: str, classname: str, failed: list[str], kind: str) -> None:
+# The failure's message in --lang; its type stays the machine word.
+_COUNTED = {
+    "findings": {"en": ("1 finding", "{} findings"), "zh": ("1 条违规事项", "{} 条违规事项")},
+    "data issues": {
+        "en": ("1 data issue", "{} data issues"),
+        "zh": ("1 个数据问题", "{} 个数据问题"),
+    },
+}
+
+
+def _case(
+    suite: ET.Element, name: str, classname: str, failed: list[str], kind: str, lang: str
+) -> None:
     case = ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
     if failed:
-        message = f"{len(failed)} {kind}"
+        one, many = _COUNTED[kind][lang]
+        message = one if len(failed) == 1 else many.format(len(failed))
         failure = ET.SubElement(case, "failure", message=message, type=kind)
         failure.text = "\n".join(failed)
 
@@ -50,7 +63,7 @@ class JunitFormat(Format):
         for code in sorted(set(report.rules) | set(report.findings["rule"])):
             of_rule = report.findings.filter(pl.col("rule") == code)
             failed = _lines(of_rule.filter(counted()), head)
-            _case(rules, code, f"{SUITE}.rules", failed, "findings")
+            _case(rules, code, f"{SUITE}.rules", failed, "findings", report.lang)
             kept = of_rule.filter(~counted()).with_columns(
                 status=pl.col("waiver").fill_null(pl.col("baseline"))
             )
@@ -67,6 +80,7 @@ class JunitFormat(Format):
                 f"{SUITE}.data",
                 _lines(of_code, ["code", "table", "column"]),
                 "data issues",
+                report.lang,
             )
         for suite in (rules, data):
             suite.set("tests", str(len(suite)))
