@@ -101,3 +101,11 @@ def test_help_shows_metavars_and_defaults():
     assert "{CODE}" in run(["rule", "--help"], EN).output
     assert "--date DATE" in run(["params", "--help"], EN).output
     assert "[default: today]" in run(["params", "--help"], EN).output
+
+
+def test_every_rule_pack_parameter_has_a_chinese_name():
+    """The Chinese reports name each parameter (a renamed one lost its name once)."""
+    from payaudit.i18n import PARAM_NAMES
+    from payaudit.rulepack import load_pack
+
+    assert set(PARAM_NAMES) == set(load_pack("cn-chongqing", {}).parameters)

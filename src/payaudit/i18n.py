@@ -294,7 +294,7 @@ PARAM_NAMES: dict[str, str] = {
     "monthly_paid_days": "月计薪天数",
     "monthly_paid_hours": "月计薪小时数",
     "max_deduction_ratio": "每月扣除工资比例上限",
-    "max_pay_cycle_days": "工资支付周期上限",
+    "max_pay_cycle_months": "工资支付周期上限（月）",
     "part_time_max_pay_cycle_days": "非全日制工资支付周期上限",
     "part_time_max_daily_hours": "非全日制平均每日工作时间上限",
     "part_time_max_weekly_hours": "非全日制每周工作时间上限",
@@ -305,7 +305,7 @@ PARAM_NAMES: dict[str, str] = {
     "heat_midday_end": "高温日午间停工结束时间",
     "heat_no_overtime_temp_c": "不得安排加班的气温",
     "occupational_injury_pilot_platforms": "职业伤害保障试点平台",
-    "occupational_injury_all_platforms": "试点行业全部平台纳入职业伤害保障",
+    "occupational_injury_pilot_industries": "职业伤害保障试点行业（其全部平台纳入）",
 }
 
 
