@@ -119,7 +119,7 @@ def check(
         "hdfs://, s3a://…).  [default: REPORT-daily/ beside the report]",
     ) = None,
     timings: Annotated[
-        bool, typer.Option(help="Wall time and peak memory per phase, on stderr and in reports.")
+        bool, typer.Option(help="Wall time and peak memory per phase, on stderr and in JSON.")
     ] = False,
 ) -> None:
     """Load, validate and audit the exports; print a summary; write reports."""
