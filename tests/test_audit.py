@@ -233,3 +233,15 @@ def test_a_year_the_holiday_calendar_does_not_cover_is_audited_by_weekends():
     days = context(ds, date_to=date(2007, 3, 31)).calendar.collect()
     kinds = dict(days.select("date", "day_type").iter_rows())
     assert (kinds[date(2007, 3, 3)], kinds[date(2007, 3, 5)]) == ("rest_day", "working_day")
+
+
+def test_a_params_override_is_said_beside_the_rule_packs_value():
+    """[params] min_wage_hourly = 10 lowers a legal floor (23 and 22 CNY/h from 2025-01-01):
+    the run says so, not only the manifest's parameters."""
+    ds = dataset(orders=ORDERS[:1])
+    settings = Settings(district="渝中区", params={"min_wage_hourly": 10})
+    said = [w for w in audit(ds, settings).warnings if "[params]" in w]
+    assert said == [
+        "The config's [params] min_wage_hourly = 10 replaces the rule pack's value (23 (area "
+        "class 1), 22 (area class 2) on 2025-01-31): the findings follow the config"
+    ]

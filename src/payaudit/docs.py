@@ -201,7 +201,8 @@ def rules_page() -> str:
         "marks a figure from secondary sources or a default of ours, not a legal figure) and its",
         "legal basis. `payaudit rule CODE` shows the same on the terminal, with the values in",
         "force today; `payaudit params` lists every parameter. A `[params]` table in",
-        "`payaudit.toml` overrides a value (e.g. a negotiated limit) for a run.",
+        "`payaudit.toml` overrides a value (e.g. a negotiated limit) for a run; the run warns",
+        "about each override beside the rule pack's value, as one may loosen a legal floor.",
         "",
     ]
     lines += table(

@@ -173,6 +173,28 @@ def _pack_warnings(pack: RulePack, rules: list[type[Rule]], start: date, lang: s
     return [text.format(n, day, ", ".join(codes)) for (n, day), codes in uncovered.items()]
 
 
+def _override_warnings(settings: Settings, on: date, lang: str) -> list[str]:
+    """Each [params] value of the config, said beside the rule pack's: an override may loosen
+    a legal floor (a lower minimum wage), which no report should hide in its manifest."""
+    base = load_pack(settings.jurisdiction)
+    text = {
+        "zh": "配置 [params] {name} = {value} 取代规则包的数值（{on} 为 {pack}）：审计按配置值进行",
+        "en": "The config's [params] {name} = {value} replaces the rule pack's value ({pack} on "
+        "{on}): the findings follow the config",
+    }[lang]
+    by_class = {"zh": "{0}类区域 {1}", "en": "{1} (area class {0})"}[lang]
+
+    def shown(value: object) -> object:  # an area-class parameter: each class's value
+        if not isinstance(value, dict):
+            return value
+        return ", ".join(by_class.format(k, v) for k, v in sorted(value.items()))
+
+    return [
+        text.format(name=name, value=shown(value), pack=shown(base.value(name, on)), on=on)
+        for name, value in sorted(settings.params.items())
+    ]
+
+
 def _calendar_warnings(start: date, end: date, lang: str) -> tuple[list[str], pl.DataFrame]:
     """Years without a bridging table: their rest days and 补班 days are unknown; years the
     calendar does not cover (before 2008): their holidays too (D010)."""
@@ -235,6 +257,7 @@ def run_audit(
     used = sorted({name for rule in rules for name in rule.params})
     warnings, calendar_issues = _calendar_warnings(ctx.date_from, ctx.date_to, lang)
     warnings += _pack_warnings(pack, rules, ctx.date_from, lang)
+    warnings += _override_warnings(settings, ctx.date_to, lang)
     issues = pl.concat([dataset.issues, ctx.issues, calendar_issues])
     return AuditResult(
         findings=findings,
