@@ -399,3 +399,31 @@ def test_files_of_a_folder_that_name_no_table_are_named(tmp_path: Path) -> None:
     assert "hidden" not in note
     validated = runner.invoke(app, ["validate", str(tmp_path)])
     assert "Not read, as their names name no table: truth.csv" in " ".join(validated.output.split())
+
+
+def test_a_quote_inside_a_field_is_text_and_one_that_never_closes_names_its_row(tmp_path):
+    """W"><b>1: a quote inside an unquoted field stopped Polars' reader for the whole file;
+    the file is read record by record instead (D019), every row accounted for. A quote that
+    opens a field and never closes swallows the rest of the file: exit 2 naming its row."""
+    _orders(
+        tmp_path,
+        "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30",
+        'A2,W"><b>1,2025-01-06 11:00,2025-01-06 12:00,30',
+        "A3,W1,2025-01-06 13:00,2025-01-06 14:00,30",
+    )
+    ds = load_dataset([tmp_path], {}, Settings())
+    assert _issues(ds) == [("D019", None, None, None)]
+    assert ds.frame("orders").get_column("worker_id").to_list() == ["W1", 'W"><b>1', "W1"]
+    assert ds.frame("orders").get_column("_row").to_list() == [2, 3, 4]
+    _orders(
+        tmp_path,
+        "A1,W1,2025-01-06 09:00,2025-01-06 10:00,30",
+        'A2,"W1,2025-01-06 11:00,2025-01-06 12:00,30',
+        "A3,W1,2025-01-06 13:00,2025-01-06 14:00,30",
+    )
+    result = runner.invoke(app, ["check", str(tmp_path), "-q"])
+    assert result.exit_code == 2
+    assert _said(result) == (
+        f"error: {tmp_path / 'orders.csv'} row 3: a quote opens a field that never closes; "
+        "close it or remove it."
+    )

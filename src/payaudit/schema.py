@@ -116,6 +116,11 @@ ISSUES = {
                      "audited as absent from the roster (the default category).",
                "zh": "{column} '{value}' 的花名册行已被拒绝，该劳动者按不在花名册中审计"
                      "（默认类别）。"}),
+        Issue("D019", "warning", "a CSV file whose quoting the fast reader rejects (a quote "
+              "inside a field), read record by record (one issue per file)",
+              {"en": "The file's quoting is irregular (a quote inside a field): it was read "
+                     "record by record, such a quote as text.",
+               "zh": "该文件的引号不规范（字段中含引号）：已逐条记录读取，此类引号按文本处理。"}),
     )
 }  # fmt: skip
 

@@ -17,7 +17,7 @@ from payaudit.errors import InputError
 from payaudit.io.columns import holds_required, map_headers, unmatched
 from payaudit.io.discovery import discover
 from payaudit.io.parse import FAST_PASSES, fast, native, prepared, text, value
-from payaudit.io.readers import Raw, positional, read_raw, reason
+from payaudit.io.readers import Raw, delimited, positional, read_raw, reason
 from payaudit.io.text import hashing
 from payaudit.pandera_import import warm
 from payaudit.schema import (
@@ -102,6 +102,14 @@ def _header_issue(table: str, raw: Raw, settings: Settings, path: Path) -> pl.Da
     issue = {"code": "D011", "severity": "warning", "table": table, "path": str(path),
              "row": raw.header_row, "column": None, "value": names,
              "message": template.replace("{value}", names)}  # fmt: skip
+    return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
+
+
+def _requote_issue(table: str, path: Path, settings: Settings) -> pl.DataFrame:
+    """D019: the file was read record by record, its quoting irregular (one issue per file)."""
+    message = ISSUES["D019"].message["zh" if settings.lang == "zh" else "en"]
+    issue = {"code": "D019", "severity": "warning", "table": table, "path": str(path),
+             "row": None, "column": None, "value": None, "message": message}  # fmt: skip
     return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
 
 
@@ -204,18 +212,27 @@ def _canonical(table: str, frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
 
 def canonical(table: str, path: Path, settings: Settings, sheet: str | None, workdir: Path, finish):
     """(finish(the file's canonical frame, lazy, with `_bad_<column>` holding cells that did
-    not parse): collected, or written out; the file's D011 issue, if any). A file whose head
-    read as UTF-8 but whose later bytes do not is decoded again line by line."""
-    for transcode in (False, True):
-        is_header = functools.partial(holds_required, table, settings=settings)
-        raw = read_raw(path, sheet, workdir, transcode, is_header)
+    not parse): collected, or written out; the file's D011 and D019 issues, if any). A file
+    whose head read as UTF-8 but whose later bytes do not is decoded again line by line; a
+    CSV whose quoting Polars' reader rejects is read again record by record (D019)."""
+    is_header = functools.partial(holds_required, table, settings=settings)
+    transcode = requote = False
+    while True:
+        raw = read_raw(path, sheet, workdir, transcode, is_header, requote)
         selected = _selected(table, raw, settings, path)
         try:
             frame = _canonical(table, selected, path)
-            return finish(frame), _header_issue(table, raw, settings, path)
+            notes = _header_issue(table, raw, settings, path)
+            return finish(frame), pl.concat(
+                [notes, _requote_issue(table, path, settings)] if requote else [notes]
+            )
         except Exception as exc:  # a CSV broken half-way is found only when read in full
             error = exc
-        if transcode or "utf-8" not in str(error).lower():
+        if not transcode and "utf-8" in str(error).lower():
+            transcode = True
+        elif not requote and delimited(path):
+            requote = True
+        else:
             break
     raise InputError(f"{path} cannot be read: {reason(error)}") from None
 

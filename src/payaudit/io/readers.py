@@ -46,6 +46,11 @@ class Raw:
     header_row: int | None  # the row number of the headers, where a row shows them
 
 
+def delimited(path: Path) -> bool:
+    """Whether `path` is read as CSV or TSV (by its name)."""
+    return _text_kind(path) in ("csv", "tsv")
+
+
 def _text_kind(path: Path) -> str | None:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -57,10 +62,18 @@ def positional(headers: list[str]) -> list[str]:
     return [f"_c{n}" for n in range(len(headers))]
 
 
-def _csv(path: Path, kind: str, is_header: Callable[[list[str]], bool]) -> Raw:
+def _csv(
+    path: Path,
+    kind: str,
+    is_header: Callable[[list[str]], bool],
+    requote: Path | None = None,
+    source: Path | None = None,
+) -> Raw:
     """All text; a row with more fields than the header keeps the first surplus one in EXTRA
     (its row is then rejected, not silently shifted: think of an unquoted 1,234.50). Title
-    lines above the header are skipped, as in a sheet."""
+    lines above the header are skipped, as in a sheet. `requote`: a folder to write the file
+    rewritten record by record (_requoted) when its quoting stopped Polars' reader; `source`:
+    the file as the user named it (`path` may be its UTF-8 copy)."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         # the separator: the most frequent of , ; | and tab (many 'CSV' exports use tabs) on
         # the first line that has any (a title line may have none)
@@ -78,6 +91,8 @@ def _csv(path: Path, kind: str, is_header: Callable[[list[str]], bool]) -> Raw:
     found = next((n for n in filled if is_header(records[n])), filled[0])
     headers = records[found]
     columns = positional(headers)
+    if requote is not None:
+        path = _requoted(path, separator, requote, source or path)
     frame = pl.scan_csv(
         path,
         separator=separator,
@@ -88,6 +103,33 @@ def _csv(path: Path, kind: str, is_header: Callable[[list[str]], bool]) -> Raw:
         truncate_ragged_lines=True,
     )
     return Raw(frame.with_row_index("_row", offset=found + 2), headers, columns, found + 1)
+
+
+def _requoted(path: Path, separator: str, folder: Path, source: Path) -> Path:
+    """The file as Python's csv module reads it, written again with regular quoting: a quote
+    inside a field (W"1, 5" screen) is text there, where Polars' reader gives up on the whole
+    file. A quote that opens a field and never closes is no record: the run stops at its row."""
+    target = folder / f"{len(list(folder.iterdir()))}.csv"
+    limit = csv.field_size_limit(CELL)
+    try:
+        with (
+            path.open(encoding="utf-8-sig", errors="replace", newline="") as f,
+            target.open("w", encoding="utf-8", newline="") as out,
+        ):
+            reader, writer = csv.reader(f, delimiter=separator, strict=True), csv.writer(out)
+            begun = 1  # the line the record being read begins on
+            try:
+                for record in reader:
+                    writer.writerow(record)
+                    begun = reader.line_num + 1
+            except csv.Error:
+                raise InputError(
+                    f"{source} row {begun}: a quote opens a field that never closes; close it "
+                    "or remove it."
+                ) from None
+    finally:
+        csv.field_size_limit(limit)
+    return target
 
 
 def _frame(records: list) -> pl.DataFrame:
@@ -200,7 +242,9 @@ def _magic(path: Path) -> bytes:
         return f.read(4)
 
 
-def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_header) -> Raw:
+def _raw(
+    path: Path, sheet: str | None, workdir: Path, transcode: bool, is_header, requote: bool
+) -> Raw:
     if path.is_dir():
         frame = _parquet_folder(path)
     elif (magic := _magic(path)).startswith(EXCEL_MAGIC):
@@ -219,7 +263,9 @@ def _raw(path: Path, sheet: str | None, workdir: Path, transcode: bool, is_heade
                 ".ndjson, .xlsx or .parquet (optionally .gz for text)."
             )
         text = utf8_file(path, workdir, transcode)
-        return _json(text, kind) if kind in ("json", "ndjson") else _csv(text, kind, is_header)
+        if kind in ("json", "ndjson"):
+            return _json(text, kind)
+        return _csv(text, kind, is_header, workdir if requote else None, path)
     return _records(frame)
 
 
@@ -237,12 +283,13 @@ def read_raw(
     workdir: Path,
     transcode: bool = False,
     is_header: Callable[[list[str]], bool] = lambda _: True,
+    requote: bool = False,
 ) -> Raw:
     """The cells of `path` with its own headers (see Raw); `_row` is Int64. `transcode`: the
     text is decoded line by line even though its head read as UTF-8. `is_header`: whether a
-    row of a sheet is its header."""
+    row of a sheet is its header. `requote`: a CSV is read record by record (_requoted)."""
     try:
-        raw = _raw(path, sheet, workdir, transcode, is_header)
+        raw = _raw(path, sheet, workdir, transcode, is_header, requote)
         raw.frame.collect_schema()
     except PayauditError:  # a sentence already (a config error found on the header row)
         raise
