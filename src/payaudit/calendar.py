@@ -52,9 +52,14 @@ def qingming(year: int) -> date:
     return date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
 
 
-def _rules(year: int) -> dict:
+def require_covered(year: int) -> None:
+    """A year the calendar does not cover is an error where its holidays are asked for."""
     if not covered(year):
         raise ConfigError(f"The holiday calendar covers {FIRST_YEAR}–{LAST_YEAR}, not {year}.")
+
+
+def _rules(year: int) -> dict:
+    require_covered(year)
     return [r for r in _data()["rules"] if r["effective_from"].year <= year][-1]
 
 

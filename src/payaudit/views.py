@@ -16,7 +16,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from payaudit.calendar import calendar_frame, statutory_days
+from payaudit.calendar import calendar_frame, require_covered
 from payaudit.dataset import Dataset
 from payaudit.i18n import (
     CATEGORIES,
@@ -110,7 +110,7 @@ def params_json(pack: RulePack, day: date, area_class: int | None) -> str:
 def calendar_table(year: int, lang: str = "en") -> Table:
     """Each non-ordinary day of a year: statutory holiday, rest day of a break, 补班 day; a
     year the calendar does not cover is an error (the audit reads it as weekends only)."""
-    statutory_days(year)  # raises ConfigError outside the years covered
+    require_covered(year)
     days = calendar_frame(date(year, 1, 1), date(year, 12, 31)).filter(
         pl.col("day_type") != "working_day", pl.col("holiday_zh").is_not_null()
     )

@@ -19,6 +19,7 @@ from payaudit.config import Waiver
 from payaudit.engine.findings import BASELINE_SCHEMA, PSEUDONYM
 from payaudit.engine.result import AuditResult
 from payaudit.errors import ConfigError
+from payaudit.rules import select_rules
 
 BASELINE_FORMAT = 1  # version of the file `payaudit baseline` writes
 
@@ -96,15 +97,17 @@ def _covers(waiver: Waiver) -> pl.Expr:
     return covers.fill_null(False)
 
 
-def check_waivers(waivers: list[Waiver], codes: list[str], where: str | None) -> None:
-    """A waiver whose rule is no code or prefix of `codes` (a typo, MW01) would waive nothing
+def check_waivers(waivers: list[Waiver], where: str | None) -> None:
+    """A waiver whose rule is no rule code or prefix (a typo, MW01) would waive nothing
     without a word: the run stops instead (exit 2), as --select does."""
     for n, waiver in enumerate(waivers, start=1):
-        if not any(code.startswith(waiver.rule) for code in codes):
+        try:
+            select_rules([waiver.rule])
+        except ConfigError:
             raise ConfigError(
                 f"{where or 'The config'}: waiver {n} names rule '{waiver.rule}', which is no "
                 "rule code or prefix; see `payaudit rules`."
-            )
+            ) from None
 
 
 def apply_gate(

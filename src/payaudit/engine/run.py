@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from payaudit.calendar import covered, unknown_bridging_years
+from payaudit.calendar import FIRST_YEAR, LAST_YEAR, covered, unknown_bridging_years
 from payaudit.config import Settings
 from payaudit.dataset import ISSUE_SCHEMA, Dataset
 from payaudit.engine.context import ELIGIBLE, AuditContext, build_context
@@ -176,6 +176,8 @@ def _pack_warnings(pack: RulePack, rules: list[type[Rule]], start: date, lang: s
 def _override_warnings(settings: Settings, on: date, lang: str) -> list[str]:
     """Each [params] value of the config, said beside the rule pack's: an override may loosen
     a legal floor (a lower minimum wage), which no report should hide in its manifest."""
+    if not settings.params:
+        return []
     base = load_pack(settings.jurisdiction)
     text = {
         "zh": "配置 [params] {name} = {value} 取代规则包的数值（{on} 为 {pack}）：审计按配置值进行",
@@ -205,11 +207,15 @@ def _calendar_warnings(start: date, end: date, lang: str) -> tuple[list[str], pl
         "statutory holidays are known",
     }[lang]
     uncovered = {
-        "zh": "日历未收录{}年的法定节假日（收录2008–2099年）：仅按周末区分日期类型",
-        "en": "The holiday calendar does not cover {} (it covers 2008–2099): only weekends "
-        "are known",
+        "zh": "日历未收录{year}年的法定节假日（收录{first}–{last}年）：仅按周末区分日期类型",
+        "en": "The holiday calendar does not cover {year} (it covers {first}–{last}): only "
+        "weekends are known",
     }[lang]
-    warnings = [(text if covered(year) else uncovered).format(year) for year in years]
+    warnings = [
+        text.format(year) if covered(year)
+        else uncovered.format(year=year, first=FIRST_YEAR, last=LAST_YEAR)
+        for year in years
+    ]  # fmt: skip
     issues = pl.DataFrame(
         {
             "code": "D010",

@@ -93,24 +93,23 @@ def _marks(frame: pl.LazyFrame, cells: list[str]) -> pl.LazyFrame:
     return frame.with_columns(**openings).with_columns(marks).drop(*openings)
 
 
+def _file_issue(
+    code: str, table: str, path: Path, settings: Settings, row=None, value=None
+) -> pl.DataFrame:
+    """An issue about a whole file (one per file), its message in settings.lang."""
+    template = ISSUES[code].message["zh" if settings.lang == "zh" else "en"]
+    issue = {"code": code, "severity": ISSUES[code].severity, "table": table,
+             "path": str(path), "row": row, "column": None, "value": value,
+             "message": template.replace("{value}", value or "")}  # fmt: skip
+    return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
+
+
 def _header_issue(table: str, raw: Raw, settings: Settings, path: Path) -> pl.DataFrame:
     """D011: the headers of the file that match no column, named (one issue per file)."""
     names = unmatched(table, raw.headers, settings)
     if names is None:
         return empty_issues()
-    template = ISSUES["D011"].message["zh" if settings.lang == "zh" else "en"]
-    issue = {"code": "D011", "severity": "warning", "table": table, "path": str(path),
-             "row": raw.header_row, "column": None, "value": names,
-             "message": template.replace("{value}", names)}  # fmt: skip
-    return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
-
-
-def _requote_issue(table: str, path: Path, settings: Settings) -> pl.DataFrame:
-    """D019: the file was read record by record, its quoting irregular (one issue per file)."""
-    message = ISSUES["D019"].message["zh" if settings.lang == "zh" else "en"]
-    issue = {"code": "D019", "severity": "warning", "table": table, "path": str(path),
-             "row": None, "column": None, "value": None, "message": message}  # fmt: skip
-    return pl.DataFrame([issue], schema=ISSUE_SCHEMA)
+    return _file_issue("D011", table, path, settings, raw.header_row, names)
 
 
 def _cell(c: Column, cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -224,7 +223,7 @@ def canonical(table: str, path: Path, settings: Settings, sheet: str | None, wor
             frame = _canonical(table, selected, path)
             notes = _header_issue(table, raw, settings, path)
             return finish(frame), pl.concat(
-                [notes, _requote_issue(table, path, settings)] if requote else [notes]
+                [notes, _file_issue("D019", table, path, settings)] if requote else [notes]
             )
         except Exception as exc:  # a CSV broken half-way is found only when read in full
             error = exc

@@ -58,12 +58,12 @@ def skipped(paths: list[Path], explicit: dict[str, Path]) -> list[Path]:
     for path in paths:
         if not path.is_dir() or (table_of(_stem(path)) and _is_table_file(path)):
             continue
-        for child in sorted(path.iterdir()):
-            if not _is_table_file(child) or child.is_dir():
-                continue
-            if not (table_of(_stem(child)) and _is_table_file(child)):
-                if child.resolve() not in named:
-                    left.append(child)
+        left += [
+            child
+            for child in sorted(path.iterdir())
+            if child.is_file() and _is_table_file(child) and not table_of(_stem(child))
+            and child.resolve() not in named
+        ]  # fmt: skip
     return left
 
 

@@ -30,7 +30,7 @@ EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (zip), .xls (OLE)
 PARQUET_MAGIC = b"PAR1"
 _BINARY_KINDS = {".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".parquet": "Parquet",
                  ".pq": "Parquet"}  # fmt: skip
-SUFFIXES = (*TEXT_KINDS, ".xlsx", ".xlsm", ".xls", ".parquet", ".pq", ".gz")
+SUFFIXES = (*TEXT_KINDS, *_BINARY_KINDS, ".gz")
 TITLE_ROWS = 50  # rows of a sheet searched for its header, below title rows and notes
 CELL = 1 << 30  # the longest cell read while looking for the header (csv's default: 128 KiB)
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-import polars as pl
-
 from payaudit.i18n import column
 
 from .base import Format, register
-from .model import FINDING_COLUMNS, Report
+from .model import FINDING_COLUMNS, Report, cny_text
 from .safety import neutralise_strings
 
 
@@ -23,9 +21,9 @@ class CsvFormat(Format):
     suffix = ".csv"
 
     def write(self, report: Report, out: BinaryIO) -> None:
-        # CNY with two decimals (130.00, not 130.0), exactly: the fen as a decimal of scale 2
-        cny = pl.col("shortfall_fen").cast(pl.Decimal(38, 2)) / 100
-        frame = report.findings.with_columns(shortfall_cny=cny).select(FINDING_COLUMNS)
+        # CNY with two decimals (130.00, not 130.0), exactly from the fen
+        frame = report.findings.with_columns(shortfall_cny=cny_text("shortfall_fen"))
+        frame = frame.select(FINDING_COLUMNS)
         frame = neutralise_strings(frame)
         if report.labels:
             frame = frame.rename({c: column(c, report.lang) for c in FINDING_COLUMNS})
